@@ -1,0 +1,43 @@
+"""Display names of stored codes, translated. Codes stay English in the database."""
+from flask_babel import lazy_gettext as _l
+
+DOCUMENT_KINDS = {
+    "resolution": _l("Resolution"),
+    "directive": _l("Directive"),
+    "conclusion": _l("Conclusion"),
+    "regulation": _l("Regulation"),
+    "decision": _l("Decision"),
+    "guidance": _l("Guidance"),
+    "plan": _l("Plan"),
+    "programme": _l("Programme"),
+    "scheme": _l("Scheme"),
+    "dispatch": _l("Dispatch"),
+    "notice": _l("Notice"),
+    "report": _l("Report"),
+}
+
+LESSON_STATES = {
+    "draft": _l("draft"),
+    "published": _l("published"),
+    "archived": _l("archived"),
+}
+
+QUESTION_KINDS = {
+    "single": _l("Single choice"),
+    "multiple": _l("Multiple choice"),
+    "true_false": _l("True or false"),
+    "short_text": _l("Short answer"),
+    "reflection": _l("Reflection"),
+}
+
+
+def kind_label(code: str) -> str:
+    return str(DOCUMENT_KINDS.get(code, code))
+
+
+def state_label(code: str) -> str:
+    return str(LESSON_STATES.get(code, code))
+
+
+def question_kind_label(code: str) -> str:
+    return str(QUESTION_KINDS.get(code, code))

@@ -1,0 +1,82 @@
+"""People and the roles they hold."""
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learning.db import Base, utcnow
+from learning.models.org import Unit
+
+ROLES = ("member", "reviewer", "editor", "admin")
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    party_card_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Flask-Login identifies the session by this token, not by the id, so that
+    # changing a password or deactivating someone ends every open session.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    birth_date: Mapped[date | None]
+    gender: Mapped[str | None] = mapped_column(String(10))
+    membership: Mapped[str] = mapped_column(String(20), default="full")  # full | probationary
+    exempt: Mapped[bool] = mapped_column(default=False)  # miễn sinh hoạt: not rated
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    unit: Mapped[Unit | None] = relationship()
+    grants: Mapped[list[RoleGrant]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def has_role(self, role: str) -> bool:
+        return any(g.role == role for g in self.grants)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.full_name!r}>"
+
+
+class RoleGrant(Base):
+    """A role held by a person; a reviewer's grant is scoped to a unit's subtree."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("user_id", "role", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="grants")
+    unit: Mapped[Unit | None] = relationship(lazy="joined")

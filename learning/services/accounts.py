@@ -1,0 +1,109 @@
+"""People: passwords, sign-in look-up, creating accounts with their roles."""
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import or_, select
+
+from learning import db
+from learning.db import utcnow
+from learning.models import ROLES, RoleGrant, Unit, User
+from learning.services import DomainError
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def _hasher() -> PasswordHasher:
+    cfg = current_app.config
+    return PasswordHasher(
+        time_cost=cfg["PASSWORD_HASH_TIME_COST"],
+        memory_cost=cfg["PASSWORD_HASH_MEMORY_KIB"],
+        parallelism=cfg["PASSWORD_HASH_PARALLELISM"],
+    )
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"password shorter than {MIN_PASSWORD_LENGTH}")
+    return _hasher().hash(password)
+
+
+def normalise_login(identifier: str) -> str:
+    """Card numbers and phone numbers are typed with spaces, dots and +84."""
+    compact = re.sub(r"[\s.\-()]", "", identifier or "")
+    if compact.startswith("+84"):
+        compact = "0" + compact[3:]
+    return compact.upper()
+
+
+# Verifying against a real hash when the account does not exist keeps the
+# response time the same, so sign-in does not reveal who has an account.
+_DUMMY_HASH_CACHE: dict[tuple, str] = {}
+
+
+def _dummy_hash() -> str:
+    hasher = _hasher()
+    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+    if key not in _DUMMY_HASH_CACHE:
+        _DUMMY_HASH_CACHE[key] = hasher.hash("not-a-real-password")
+    return _DUMMY_HASH_CACHE[key]
+
+
+def authenticate(identifier: str, password: str) -> User | None:
+    """The active user with this card number or phone and password, or None."""
+    login = normalise_login(identifier)
+    user = None
+    if login:
+        user = db.session.scalars(
+            select(User).where(or_(User.party_card_number == login, User.phone == login))
+        ).first()
+    hasher = _hasher()
+    try:
+        hasher.verify(user.password_hash if user else _dummy_hash(), password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def load_by_session_token(token: str) -> User | None:
+    return db.session.scalars(
+        select(User).where(User.session_token == token, User.active.is_(True))
+    ).first()
+
+
+def create_user(
+    *,
+    full_name: str,
+    password: str,
+    unit: Unit | None = None,
+    party_card_number: str | None = None,
+    phone: str | None = None,
+    roles: list[tuple[str, Unit | None]] | None = None,
+    **profile,
+) -> User:
+    if not (party_card_number or phone):
+        raise DomainError("a card number or a phone number is needed to sign in")
+    user = User(
+        full_name=full_name,
+        party_card_number=normalise_login(party_card_number) if party_card_number else None,
+        phone=normalise_login(phone) if phone else None,
+        password_hash=hash_password(password),
+        unit=unit,
+        **profile,
+    )
+    for role, scope in roles or [("member", None)]:
+        if role not in ROLES:
+            raise DomainError(f"unknown role {role}")
+        user.grants.append(RoleGrant(role=role, unit=scope))
+    db.session.add(user)
+    db.session.flush()
+    return user

@@ -1,0 +1,34 @@
+"""The organisation tree."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from learning import db
+from learning.models import UNIT_KINDS, Unit
+from learning.services import DomainError
+
+
+def add_unit(name: str, kind: str, parent: Unit | None = None, code: str | None = None) -> Unit:
+    if kind not in UNIT_KINDS:
+        raise DomainError(f"unknown unit kind {kind}")
+    unit = Unit(name=name, kind=kind, parent=parent, code=code)
+    db.session.add(unit)
+    db.session.flush()  # the path needs the id
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    db.session.flush()
+    return unit
+
+
+def subtree(unit: Unit) -> list[Unit]:
+    return list(
+        db.session.scalars(select(Unit).where(Unit.path.startswith(unit.path)).order_by(Unit.path))
+    )
+
+
+def ancestors(unit: Unit) -> list[Unit]:
+    """From the root down to the unit's parent."""
+    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1]]
+    if not ids:
+        return []
+    by_id = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+    return [by_id[i] for i in ids]

@@ -1,0 +1,60 @@
+"""The one place that decides who may do what.
+
+Views declare a route policy with `@requires(POLICY)`; a before-request hook
+refuses any endpoint that declared none (fail closed). Object-level questions
+("may this reviewer see that unit?") are functions here too, so views,
+templates and exports all ask the same code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from learning.models import Lesson, Unit, User
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    needs_sign_in: bool
+    allows: Callable[[User], bool]
+
+
+def is_editor(user: User) -> bool:
+    return user.has_role("editor") or user.has_role("admin")
+
+
+def is_admin(user: User) -> bool:
+    return user.has_role("admin")
+
+
+PUBLIC = Policy("public", needs_sign_in=False, allows=lambda user: True)
+SIGNED_IN = Policy("signed_in", needs_sign_in=True, allows=lambda user: True)
+EDITORS = Policy("editors", needs_sign_in=True, allows=is_editor)
+ADMINS = Policy("admins", needs_sign_in=True, allows=is_admin)
+
+
+def requires(policy: Policy):
+    """Attach a route policy to a view; enforced in learning.web.security."""
+
+    def decorate(view):
+        view.access_policy = policy
+        return view
+
+    return decorate
+
+
+def can_read_lesson(user: User, lesson: Lesson) -> bool:
+    """Members read published lessons; editors also see archived ones."""
+    if lesson.state == "published":
+        return True
+    return lesson.state == "archived" and lesson.latest_version_number > 0 and is_editor(user)
+
+
+def reviews_unit(user: User, unit: Unit) -> bool:
+    """A reviewer's grant covers its unit and everything beneath it."""
+    if is_admin(user):
+        return True
+    return any(
+        g.role == "reviewer" and g.unit is not None and g.unit.contains(unit) for g in user.grants
+    )

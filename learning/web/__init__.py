@@ -1,0 +1,11 @@
+"""Blueprints: thin views that load, check permission, call a service, commit, render."""
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from learning.web import auth, edit, learn, misc
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(learn.bp)
+    app.register_blueprint(edit.bp, url_prefix="/edit")
+    app.register_blueprint(misc.bp)

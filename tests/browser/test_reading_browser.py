@@ -1,0 +1,69 @@
+"""Members read lessons on a 360 px phone; hostile content never runs script."""
+from learning import db
+from learning.services import publishing
+from tests.browser.conftest import no_horizontal_scroll, shot, sign_in
+from tests.conftest import CONTENT, PASSWORD
+
+HOSTILE_BODY = """
+<script>window.__pwned = 'script'</script>
+<img src=x onerror="window.__pwned='img'">
+<svg onload="window.__pwned='svg'"><circle r=1></circle></svg>
+<math><mtext><table><mglyph><style><img src=x onerror="window.__pwned='mxss'"></style></mglyph></table></mtext></math>
+<noscript><p title="</noscript><img src=x onerror=window.__pwned='noscript'>"></p></noscript>
+<iframe src="javascript:window.top.__pwned='iframe'"></iframe>
+<a id="js1" href="javascript:window.__pwned='link'">link</a>
+[md link](javascript:window.__pwned='mdlink')
+[entity link](jav&#x61;script:window.__pwned='entity')
+[tab link](java&#09;script:window.__pwned='tab')
+[data link](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)
+<a href="x" onmouseover="window.__pwned='hover'" id="hover">hover</a>
+Paragraph {: onclick="window.__pwned='attr'" }
+
+<details open ontoggle="window.__pwned='toggle'"><summary>s</summary></details>
+<form action="javascript:window.__pwned='form'"><button id="formbtn">go</button></form>
+"""
+
+
+def _hostile_lesson(tmp_path):
+    """The 57-NQ/TW lesson with hostile content inserted before its first section."""
+    source = (CONTENT / "57-nq-tw-2024.md").read_text(encoding="utf-8")
+    at = source.index("\n## ")
+    path = tmp_path / "hostile-lesson.md"
+    path.write_text(source[:at] + "\n" + HOSTILE_BODY + source[at:], encoding="utf-8")
+    [result] = publishing.import_files([path])
+    db.session.commit()
+    return result.lesson
+
+
+def test_hostile_markdown_never_runs_script_in_chromium(live_server, phone, make_user, tmp_path):
+    lesson = _hostile_lesson(tmp_path)
+    member = make_user()
+    dialogs = []
+    phone.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    sign_in(phone, live_server, member.phone, PASSWORD)
+    phone.goto(f"{live_server}/lessons/{lesson.slug}")
+    for selector in ["#js1", "#hover", "a:has-text('md link')", "a:has-text('entity link')",
+                     "a:has-text('tab link')", "a:has-text('data link')", "#formbtn"]:
+        for element in phone.locator(selector).all():
+            element.hover()
+            element.click(no_wait_after=True)
+            phone.goto(f"{live_server}/lessons/{lesson.slug}")
+    phone.wait_for_timeout(300)
+    assert phone.evaluate("window.__pwned === undefined")
+    assert dialogs == []
+    handlers = phone.evaluate("""() => [...document.querySelectorAll('*')].flatMap(
+        e => [...e.attributes].filter(a => a.name.startsWith('on')).map(a => e.tagName + ' ' + a.name))""")
+    assert handlers == []
+
+
+def test_member_reads_a_lesson_at_360px(live_server, phone, make_user, publish_file):
+    lesson = publish_file("366-qd-tw-2025.md")
+    member = make_user(name="Hoàng Thị Lan")
+    sign_in(phone, live_server, member.phone, PASSWORD)
+    shot(phone, "home-360")
+    phone.click(f"a[href='/lessons/{lesson.slug}']")
+    assert "366-QĐ/TW" in phone.locator(".doc").first.inner_text()
+    assert no_horizontal_scroll(phone)
+    font_size = phone.evaluate("parseFloat(getComputedStyle(document.querySelector('.prose p')).fontSize)")
+    assert font_size >= 16
+    shot(phone, "lesson-360")

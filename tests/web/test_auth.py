@@ -1,0 +1,121 @@
+"""Signing in by card number or phone, sessions, cookies and CSRF."""
+import re
+
+from learning import db
+from learning.models import User
+from tests.conftest import PASSWORD
+
+
+def test_sign_in_by_phone_in_any_common_spelling(client, make_user):
+    user = make_user(phone="0912345678")
+    response = client.submit("/login", {"identifier": "+84 912 345 678", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert user.full_name in client.get("/").get_data(as_text=True)
+
+
+def test_sign_in_by_party_card_number(client, make_user):
+    make_user(party_card_number="79010001")
+    response = client.submit("/login", {"identifier": "79010001", "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_wrong_password_is_refused_with_a_vietnamese_message(client, make_user):
+    make_user(phone="0912345678")
+    response = client.submit("/login", {"identifier": "0912345678", "password": "wrong-password"})
+    assert response.status_code == 200
+    assert "không đúng" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_unknown_account_gets_the_same_message(client, make_user):
+    response = client.submit("/login", {"identifier": "0999999999", "password": "whatever-1"})
+    assert "không đúng" in response.get_data(as_text=True)
+
+
+def test_deactivated_member_cannot_sign_in_and_is_signed_out(client, make_user, login):
+    user = make_user()
+    login(user)
+    user.active = False
+    db.session.commit()
+    assert client.get("/").status_code == 302  # the open session ends too
+    response = client.submit("/login", {"identifier": user.phone, "password": PASSWORD})
+    assert response.status_code == 200
+
+
+def test_sign_in_redirects_only_to_local_paths(client, make_user):
+    user = make_user()
+    for target, expected in [("/lessons/x", "/lessons/x"), ("//evil.example/x", "/"),
+                             ("https://evil.example/", "/"), ("/\\evil.example", "/")]:
+        response = client.submit(f"/login?next={target}", {"identifier": user.phone, "password": PASSWORD},
+                                 token_from="/login")
+        assert response.headers["Location"] == expected, target
+        client.submit("/logout", token_from="/")
+
+
+def test_form_without_csrf_token_is_refused(client, make_user):
+    user = make_user()
+    response = client.post("/login", data={"identifier": user.phone, "password": PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/").status_code == 302
+
+
+def test_session_cookie_flags(client, make_user):
+    user = make_user()
+    response = client.submit("/login", {"identifier": user.phone, "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # plain http in the test
+
+
+def test_session_cookie_is_secure_over_https(client, make_user):
+    user = make_user()
+    token = client.csrf_token()
+    response = client.post("/login", data={"identifier": user.phone, "password": PASSWORD, "csrf_token": token},
+                           base_url="https://localhost")
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_session_survives_a_change_of_ip_address(client, make_user, login):
+    login(make_user())
+    response = client.get("/", environ_base={"REMOTE_ADDR": "203.0.113.77"},
+                          headers={"User-Agent": "another phone"})
+    assert response.status_code == 200
+
+
+def test_passwords_are_stored_as_argon2id(make_user):
+    user = make_user()
+    assert user.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in user.password_hash
+
+
+def test_sign_out_needs_a_post_with_token(client, make_user, login):
+    login(make_user())
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400
+    client.submit("/logout", token_from="/")
+    assert client.get("/").status_code == 302
+
+
+def test_sign_in_is_rate_limited(app, client, make_user):
+    app.config["RATELIMIT_ENABLED"] = True
+    from learning.extensions import limiter
+    limiter.enabled = True
+    try:
+        user = make_user()
+        codes = [client.submit("/login", {"identifier": user.phone, "password": "bad-password"}).status_code
+                 for _ in range(12)]
+        assert 429 in codes
+    finally:
+        limiter.enabled = False
+        limiter.reset()
+
+
+def test_every_response_carries_the_content_security_policy(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    html = response.get_data(as_text=True)
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html), "inline script found"
+    assert " style=" not in html

@@ -1,0 +1,85 @@
+"""Every route, every role: who may reach what. A new route must be added to
+EXPECTED, so nobody ships a page without deciding who may see it."""
+import pytest
+
+from learning.services.permissions import EDITORS, PUBLIC, SIGNED_IN
+
+EXPECTED = {
+    "auth.login": PUBLIC,
+    "auth.logout": SIGNED_IN,
+    "misc.set_language": PUBLIC,
+    "misc.health": PUBLIC,
+    "learn.home": SIGNED_IN,
+    "learn.lesson": SIGNED_IN,
+    "edit.index": EDITORS,
+    "edit.new": EDITORS,
+    "edit.lesson": EDITORS,
+    "edit.live_preview": EDITORS,
+    "edit.archive": EDITORS,
+    "edit.restore": EDITORS,
+    "edit.versions": EDITORS,
+    "edit.version": EDITORS,
+    "edit.diff": EDITORS,
+}
+
+ROLES = ["anonymous", "member", "reviewer", "editor", "admin"]
+
+
+def test_every_route_declares_the_expected_policy(app):
+    declared = {
+        endpoint: getattr(view, "access_policy", None)
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static"
+    }
+    assert {e: p.name if p else None for e, p in declared.items()} == {e: p.name for e, p in EXPECTED.items()}
+
+
+def _routes(app, lesson):
+    values = {"lesson_id": lesson.id, "number": 1, "slug": lesson.slug, "code": "vi"}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        url = rule.build({arg: values[arg] for arg in rule.arguments})[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, url
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_what_its_policy_allows(app, client, make_user, login, publish_file, role):
+    app.config["WTF_CSRF_ENABLED"] = False  # this test is about access; CSRF has its own tests
+    lesson = publish_file()
+    if role != "anonymous":
+        login(make_user(role=role))
+    for endpoint, method, url in _routes(app, lesson):
+        if endpoint == "auth.logout":
+            continue  # it would end the session the rest of the walk needs
+        response = client.open(url, method=method)
+        policy = EXPECTED[endpoint]
+        allowed = role != "anonymous" and policy.allows(_user_for(role)) if policy.needs_sign_in else True
+        if allowed:
+            assert response.status_code != 403, f"{role} refused {method} {url}"
+            assert "/login" not in response.headers.get("Location", ""), f"{role} sent to sign in by {url}"
+        elif role == "anonymous":
+            assert response.status_code == 302 and "/login" in response.headers["Location"], f"{method} {url}"
+        else:
+            assert response.status_code == 403, f"{role} reached {method} {url}: {response.status_code}"
+
+
+class _RoleHolder:
+    def __init__(self, role):
+        self.role = role
+
+    def has_role(self, role):
+        return role == self.role or role == "member"
+
+
+def _user_for(role):
+    return _RoleHolder(role)
+
+
+def test_every_post_route_requires_a_csrf_token(app, client, make_user, login, publish_file):
+    lesson = publish_file()
+    login(make_user(role="admin"))
+    for endpoint, method, url in _routes(app, lesson):
+        if method == "POST":
+            assert client.post(url, data={}).status_code == 400, f"{endpoint} accepted a POST without token"
