@@ -23,6 +23,7 @@ class Config:
     SESSION_COOKIE_NAME = "hoctap_session"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30  # members stay signed in on their phone
     FORCE_SECURE_COOKIES = False
+    TRUST_PROXY = False  # behind nginx: honour X-Forwarded-For/-Proto from one proxy
 
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session: slow readers must not lose a form
 
@@ -52,8 +53,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     settings["DATABASE_URL"] = env.get("DATABASE_URL") or _default_sqlite_url(instance_path)
     if env.get("RATELIMIT_STORAGE_URI"):
         settings["RATELIMIT_STORAGE_URI"] = env["RATELIMIT_STORAGE_URI"]
-    if env.get("FORCE_SECURE_COOKIES"):
-        settings["FORCE_SECURE_COOKIES"] = env["FORCE_SECURE_COOKIES"].lower() in ("1", "true", "yes")
+    for flag in ("FORCE_SECURE_COOKIES", "TRUST_PROXY"):
+        if env.get(flag):
+            settings[flag] = env[flag].lower() in ("1", "true", "yes")
     settings.update(overrides or {})
     if not settings.get("SECRET_KEY"):
         settings["SECRET_KEY"] = env.get("SECRET_KEY") or _instance_secret(instance_path)

@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from learning import create_app, db, migrate
@@ -53,15 +54,24 @@ def database_url(tmp_path_factory):
         admin.dispose()
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context (and so its own `g` and database
+    session), as in production, even though the test holds one open."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url):
     app = create_app({
         "TESTING": True,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret",
-        "RATELIMIT_ENABLED": False,
         **FAST_HASH,
     })
+    app.test_client_class = FreshContextClient
     with app.app_context():
         yield app
         db.session.rollback()

@@ -199,7 +199,8 @@ def _text_lines(text: str) -> tuple[list[Line], int | None]:
     """The file's lines, marking fenced code; and the line of a fence never closed."""
     lines: list[Line] = []
     fence, fence_line = None, None
-    for number, text_line in enumerate(text.split("\n"), start=1):
+    # A final line end ends the last line; it does not start an empty one.
+    for number, text_line in enumerate(text.removesuffix("\n").split("\n"), start=1):
         opening = _FENCE.match(text_line)
         if fence is None and opening:
             fence, fence_line = opening[1], number
@@ -389,6 +390,17 @@ def _slug(entry: Entry) -> str:
     return entry.value
 
 
+SETTING_READERS: dict[str, Callable[[Entry], Any]] = {
+    "pass_mark": lambda entry: _whole_number(entry, 0, 100, "settings", ("%",)),
+    "attempts_allowed": lambda entry: _number_or_unlimited(entry, 1, 20),
+    "time_limit_minutes": lambda entry: _number_or_unlimited(entry, 1, 300, MINUTE_UNITS),
+    "shuffle_questions": _yes_no,
+    "shuffle_choices": _yes_no,
+    "counted_attempt": lambda entry: _one_of(entry, COUNTED_ATTEMPTS),
+    "show_answers": lambda entry: _one_of(entry, SHOW_ANSWERS),
+}
+
+
 # -- the parser ---------------------------------------------------------------
 
 @dataclass
@@ -439,8 +451,8 @@ class _LessonParser:
 
     def entries(self, items: list[Item], by_key: dict[str, PropertySpec], area: str,
                 repeatable: Callable[[str], bool] = lambda _name: False) -> dict[str, list[Entry]]:
-        """`Key: value` items by field name, reporting malformed, unknown,
-        empty and repeated ones. Items that are not `Key: value` are reported too."""
+        """`Key: value` items by field name. Malformed, unknown, empty and
+        repeated items are reported and left out."""
         found: dict[str, list[Entry]] = {}
         for item in items:
             entry = item.entry()
@@ -518,15 +530,12 @@ class _LessonParser:
         return items, index
 
     def check_level_1_headings(self, title_index: int) -> None:
-        previous: Line | None = None
-        for line in self.lines[title_index + 1:]:
+        after_title = self.lines[title_index + 1:]
+        for previous, line in zip([None, *after_title], after_title):
             heading = line.heading()
-            setext = (not line.in_code and _SETEXT_LEVEL_1.fullmatch(line.text) and previous is not None
-                      and not previous.blank and not previous.in_code and _is_paragraph_text(previous))
-            if (heading and heading[0] == 1) or setext:
+            if (heading and heading[0] == 1) or _underlines_level_1(previous, line):
                 self.problem(line.number, "heading.level1", _(
                     "Only the title may be a level-1 heading; write this one with ‘##’"))
-            previous = line
 
     # -- metadata --
 
@@ -560,7 +569,8 @@ class _LessonParser:
             "number": number[0] if number else None,
             "type_code": number[2] if number else None,
             "issuer_code": number[3] if number else None,
-            "issuing_body": value("issuing_body", lambda entry: _length(entry, *ISSUING_BODY_LENGTH, "issuing_body.length")),
+            "issuing_body": value(
+                "issuing_body", lambda entry: _length(entry, *ISSUING_BODY_LENGTH, "issuing_body.length")),
             "issued_on": issued_on,
             "summary": value("summary", lambda entry: _length(entry, 1, MAX_SUMMARY, "summary.length")),
             "minutes": value("minutes", lambda entry: _whole_number(entry, *MINUTES_RANGE, "minutes", MINUTE_UNITS)),
@@ -664,22 +674,8 @@ class _LessonParser:
         return QuizSettings(**self.settings_values({name: found[0] for name, found in entries.items()}))
 
     def settings_values(self, entries: dict[str, Entry]) -> dict[str, Any]:
-        readers: dict[str, Callable[[Entry], Any]] = {
-            "pass_mark": lambda entry: _whole_number(entry, 0, 100, "settings", ("%",)),
-            "attempts_allowed": lambda entry: _number_or_unlimited(entry, 1, 20),
-            "time_limit_minutes": lambda entry: _number_or_unlimited(entry, 1, 300, MINUTE_UNITS),
-            "shuffle_questions": _yes_no,
-            "shuffle_choices": _yes_no,
-            "counted_attempt": lambda entry: _one_of(entry, COUNTED_ATTEMPTS),
-            "show_answers": lambda entry: _one_of(entry, SHOW_ANSWERS),
-        }
-        values = {}
-        for name, entry in entries.items():
-            try:
-                values[name] = readers[name](entry)
-            except Invalid as invalid:
-                self.problem(entry.line, invalid.code, invalid.message)
-        return values
+        # A value in error reads as None; the draft is dropped then, so None never reaches a lesson.
+        return {name: self.read(entry, SETTING_READERS[name]) for name, entry in entries.items()}
 
     # -- questions --
 
@@ -746,8 +742,10 @@ class _LessonParser:
         self.problems += problems
         if self.problems:
             return None  # the draft is dropped anyway; skip rendering
+        prompt_inline = render_inline(prompt)
         return QuestionDraft(
-            key=key, kind=kind.code, prompt=_plain_text(prompt), prompt_html=_prompt_html(prompt, source.prompt),
+            key=key, kind=kind.code, prompt=html_to_text(prompt_inline).strip(),
+            prompt_html=_prompt_html(prompt_inline, source.prompt),
             points=points, explanation_html=_explanation_html(source.explanation), section=section,
             data=data, line=heading.number,
         )
@@ -770,7 +768,9 @@ class _LessonParser:
                 choices.append(ChoiceEntry(item.line, match[2].strip(), correct=match[1] in ("x", "X")))
         return choices, properties
 
-    def properties(self, line: int, items: list[Item]) -> tuple[QuestionKind | None, dict[str, Entry], dict[str, list[Entry]]]:
+    def properties(
+        self, line: int, items: list[Item],
+    ) -> tuple[QuestionKind | None, dict[str, Entry], dict[str, list[Entry]]]:
         """The kind, the properties every kind has, and the kind's own ones."""
         kind_entry = next((entry for entry in (item.entry() for item in items)
                            if entry and norm_keyword(entry.key) in _KIND_KEYS), None)
@@ -837,9 +837,13 @@ def _is_quiz_heading(line: Line) -> bool:
     return heading is not None and heading[0] == 2 and norm_keyword(heading[1]) in QUIZ_HEADINGS
 
 
-def _is_paragraph_text(line: Line) -> bool:
-    """Could this line be the text of a setext heading (`Title` over `===`)?"""
-    return line.heading() is None and line.item() is None and line.quote() is None
+def _underlines_level_1(previous: Line | None, line: Line) -> bool:
+    """Is line the `===` under a paragraph line, making it a level-1 heading?"""
+    return (
+        previous is not None and not previous.blank and not previous.in_code and not line.in_code
+        and _SETEXT_LEVEL_1.fullmatch(line.text) is not None
+        and previous.heading() is None and previous.item() is None and previous.quote() is None
+    )
 
 
 def _example_item(by_key: dict[str, PropertySpec]) -> str:
@@ -850,10 +854,11 @@ def _key_list(by_key: dict[str, PropertySpec]) -> str:
     return ", ".join(dict.fromkeys(spec.label for spec in by_key.values()))
 
 
-def _prompt_html(prompt: str, more: list[Line]) -> str:
+def _prompt_html(heading_html: str, more: list[Line]) -> str:
+    """The heading's inline HTML as a paragraph, then the extra prompt paragraphs."""
     extra = _without_blank_edges(more)
     extra_html = render_markdown(_markdown_of(extra))[0] if extra else ""
-    return f"<p>{render_inline(prompt)}</p>{extra_html}"
+    return f"<p>{heading_html}</p>{extra_html}"
 
 
 def _explanation_html(lines: list[str]) -> str:

@@ -113,7 +113,7 @@ def save_draft(lesson: Lesson | None, source: str, by: User) -> Lesson:
     """Keep the editor's text whatever its problems: nothing typed is lost."""
     text = normalise_source(source)
     if lesson is None:
-        lesson = Lesson(slug=_provisional_slug(), state="draft", created_by_id=by.id)
+        lesson = Lesson(slug=_provisional_slug(), state="draft", latest_version_number=0, created_by_id=by.id)
         db.session.add(lesson)
     lesson.draft_source = text
     lesson.draft_updated_at = lesson.updated_at = utcnow()
@@ -166,7 +166,8 @@ def restore(lesson: Lesson) -> None:
 def _publish_draft(draft: LessonDraft, text: str, by: User | None, lesson: Lesson | None) -> PublishResult:
     digest = source_digest(text)
     if lesson is None:
-        lesson = Lesson(slug=draft.slug, created_by_id=by.id if by else None)
+        lesson = Lesson(slug=draft.slug, state="draft", latest_version_number=0,
+                        created_by_id=by.id if by else None)
         db.session.add(lesson)
     lesson.slug = draft.slug
     latest = lesson.versions[-1] if lesson.versions else None

@@ -27,7 +27,10 @@ def test_editor_writes_previews_publishes_and_diffs_on_a_phone(live_server, phon
 
     phone.click("button[value=publish]")
     assert "Đã xuất bản phiên bản 1" in phone.locator(".flash").inner_text()
-    phone.fill("#source", SOURCE.replace("## ", "## Phần ", 1))
+    edited = SOURCE.replace("- Thời gian học: 15", "- Thời gian học: 20").replace(
+        "\n## Câu hỏi kiểm tra", "\nMột đoạn mới được thêm vào.\n\n## Câu hỏi kiểm tra")
+    assert edited.count("Thời gian học: 20") == 1
+    phone.fill("#source", edited)
     phone.click("button[value=publish]")
     assert "phiên bản 2" in phone.locator(".flash").inner_text()
 

@@ -46,10 +46,10 @@ def _routes(app, lesson):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_reaches_exactly_what_its_policy_allows(app, client, make_user, login, publish_file, role):
-    app.config["WTF_CSRF_ENABLED"] = False  # this test is about access; CSRF has its own tests
     lesson = publish_file()
     if role != "anonymous":
         login(make_user(role=role))
+    app.config["WTF_CSRF_ENABLED"] = False  # this test is about access; CSRF has its own tests
     for endpoint, method, url in _routes(app, lesson):
         if endpoint == "auth.logout":
             continue  # it would end the session the rest of the walk needs

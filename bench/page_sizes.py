@@ -1,0 +1,63 @@
+"""Compressed size of what a phone downloads for each member page: the HTML
+plus the CSS and scripts it references (fetched once, then cached).
+
+Runs the app in-process on a throwaway SQLite database with the demo
+organisation and the shipped lessons. Prints figures; asserts nothing.
+"""
+from __future__ import annotations
+
+import gzip
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from learning import create_app, db, migrate  # noqa: E402
+from learning.services import demo, publishing  # noqa: E402
+from learning.services.catalogue import published_lessons  # noqa: E402
+
+BUDGET = 20 * 1024  # issue 3's target for HTML+CSS+JS, lesson text aside
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp())
+    url = f"sqlite:///{folder / 'bench.sqlite3'}"
+    migrate.upgrade(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
+                      "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        demo.load_demo_organisation()
+        publishing.import_files(publishing.collect_lesson_files([str(Path(app.root_path).parent / "content")]))
+        db.session.commit()
+        lessons = [lesson.slug for lesson, _v in published_lessons()]
+    client = app.test_client()
+    pages = [("sign-in", "/login"), ("home", "/")] + [(f"lesson {slug}", f"/lessons/{slug}") for slug in lessons]
+
+    assets: dict[str, int] = {}
+    print(f"{'page':38} {'HTML':>8} {'HTML gz':>8} {'assets gz':>9} {'total gz':>9}")
+    for name, path in pages:
+        response = client.get(path)
+        if name == "sign-in":
+            client.post("/login", data={"identifier": demo.demo_phone(1, 2), "password": demo.DEMO_PASSWORD})
+        assert response.status_code == 200, (path, response.status_code)
+        html = response.get_data()
+        asset_total = 0
+        for ref in re.findall(rb'(?:href|src)="(/static/[^"]+)"', html):
+            ref = ref.decode()
+            if ref not in assets:
+                assets[ref] = gz(client.get(ref).get_data())
+            asset_total += assets[ref]
+        total = gz(html) + asset_total
+        flag = "" if total <= BUDGET else "  over 20 KB"
+        print(f"{name:38} {len(html):>8} {gz(html):>8} {asset_total:>9} {total:>9}{flag}")
+    print("assets (gzip):", ", ".join(f"{k} {v} B" for k, v in sorted(assets.items())))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,9 @@
+"""`make bench`: every benchmark in bench/, one after another."""
+import runpy
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+for script in ("page_sizes.py",):
+    print(f"== {script}")
+    runpy.run_path(str(HERE / script), run_name="__main__")

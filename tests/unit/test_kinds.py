@@ -1,0 +1,218 @@
+"""Question kinds: how authors name them, what they accept, how they grade."""
+from __future__ import annotations
+
+import json
+import unicodedata
+from fractions import Fraction
+
+import pytest
+
+from learning.authoring import KINDS, kind_for
+from learning.authoring.kinds import ChoiceEntry, Entry, QuestionSource
+
+FULL, NONE = Fraction(1), Fraction(0)
+
+
+def build(code: str, *, choices=(), **extras: list[str]):
+    """kinds[code].build on a source with the given choices ("[x] text") and properties."""
+    source = QuestionSource(
+        line=10,
+        extras={name: [Entry(20 + i, name, value) for i, value in enumerate(values)] for name, values in extras.items()},
+        choices=[ChoiceEntry(30 + i, text[4:], correct=text.startswith("[x]")) for i, text in enumerate(choices)],
+    )
+    data, problems = KINDS[code].build(source)
+    json.dumps(data)  # stored as JSON: must serialise
+    return data, [(problem.line, problem.code) for problem in problems]
+
+
+# -- the registry --------------------------------------------------------------
+
+def test_registry_holds_the_five_kinds():
+    assert list(KINDS) == ["single", "multiple", "true_false", "short_text", "reflection"]
+    assert all(kind.code == code for code, kind in KINDS.items())
+
+
+@pytest.mark.parametrize(("written", "code"), [
+    ("Một lựa chọn", "single"), ("MOT LUA CHON", "single"), ("single", "single"),
+    ("Nhiều lựa chọn", "multiple"), ("multiple choice", "multiple"),
+    ("Đúng sai", "true_false"), ("đúng/sai", "true_false"), ("true_false", "true_false"), ("True/False", "true_false"),
+    ("Trả lời ngắn", "short_text"), ("short text", "short_text"),
+    ("Thu hoạch", "reflection"), ("Bài thu hoạch", "reflection"), ("reflection", "reflection"),
+    (unicodedata.normalize("NFD", "Nhiều lựa chọn"), "multiple"),
+])
+def test_kind_aliases(written, code):
+    assert kind_for(written).code == code
+
+
+def test_unknown_kind():
+    assert kind_for("Điền khuyết") is None
+
+
+def test_kind_facts():
+    assert [(k.default_points, k.takes_choices) for k in KINDS.values()] == [
+        (1, True), (1, True), (1, False), (1, False), (10, False),
+    ]
+
+
+# -- building data -------------------------------------------------------------
+
+def test_choices_get_keys_in_order_and_inline_html():
+    data, problems = build("single", choices=["[ ] *Một*", "[x] Hai", "[ ] Ba"])
+    assert problems == []
+    assert data == {"choices": [
+        {"key": "a", "text": "*Một*", "html": "<em>Một</em>", "correct": False},
+        {"key": "b", "text": "Hai", "html": "Hai", "correct": True},
+        {"key": "c", "text": "Ba", "html": "Ba", "correct": False},
+    ]}
+
+
+def test_choice_html_is_sanitised():
+    data, _ = build("single", choices=["[x] <img src=x onerror=alert(1)>Một", "[ ] [Hai](javascript:alert(1))"])
+    assert [c["html"] for c in data["choices"]] == ["Một", "<a>Hai</a>"]
+
+
+@pytest.mark.parametrize(("choices", "expected"), [
+    ([], [(10, "question.choice_count")]),
+    (["[x] A"], [(10, "question.choice_count")]),
+    ([f"[{'x' if i == 0 else ' '}] {i}" for i in range(11)], [(10, "question.choice_count")]),
+    (["[ ] A", "[ ] B"], [(10, "question.no_correct")]),
+    (["[x] A", "[x] B", "[ ] C"], [(31, "question.single_many_correct")]),
+    (["[x] Hà Nội", "[ ] HÀ  NỘI"], [(31, "question.duplicate_choice")]),
+])
+def test_single_choice_problems(choices, expected):
+    assert build("single", choices=choices)[1] == expected
+
+
+def test_diacritics_make_choices_different():
+    assert build("single", choices=["[x] Mã", "[ ] Má", "[ ] Ma"])[1] == []
+
+
+def test_multiple_choice_allows_several_correct():
+    data, problems = build("multiple", choices=["[x] A", "[x] B", "[ ] C"])
+    assert problems == []
+    assert [c["correct"] for c in data["choices"]] == [True, True, False]
+
+
+def test_multiple_choice_needs_one_correct():
+    assert build("multiple", choices=["[ ] A", "[ ] B"])[1] == [(10, "question.no_correct")]
+
+
+@pytest.mark.parametrize(("answer", "value"), [("Đúng", True), ("đúng", True), ("true", True), ("Sai", False), ("FALSE", False)])
+def test_true_false_answer(answer, value):
+    assert build("true_false", answer=[answer]) == ({"answer": value}, [])
+
+
+def test_true_false_problems():
+    assert build("true_false")[1] == [(10, "question.answer_missing")]
+    assert build("true_false", answer=["Có"])[1] == [(20, "question.value")]
+
+
+def test_short_text_data():
+    assert build("short_text", answer=["Hà Nội", "Ha Noi"], ignore_diacritics=["có"]) == (
+        {"answers": ["Hà Nội", "Ha Noi"], "ignore_diacritics": True}, [])
+    assert build("short_text", answer=["x"])[0]["ignore_diacritics"] is False
+
+
+def test_short_text_problems():
+    assert build("short_text")[1] == [(10, "question.answer_missing")]
+    assert build("short_text", answer=["x"], ignore_diacritics=["hơi hơi"])[1] == [(20, "question.value")]
+
+
+def test_reflection_data():
+    assert build("reflection") == ({"min_words": 0, "max_words": None}, [])
+    assert build("reflection", min_words=["100"], max_words=["100"]) == ({"min_words": 100, "max_words": 100}, [])
+
+
+@pytest.mark.parametrize(("extras", "code"), [
+    ({"min_words": ["5001"]}, "question.range"),
+    ({"min_words": ["-1"]}, "question.value"),
+    ({"max_words": ["0"]}, "question.range"),
+    ({"max_words": ["10001"]}, "question.range"),
+    ({"min_words": ["300"], "max_words": ["299"]}, "question.range"),
+])
+def test_reflection_problems(extras, code):
+    assert [c for _line, c in build("reflection", **extras)[1]] == [code]
+
+
+def test_each_kind_accepts_only_its_properties():
+    accepted = {code: {spec.name for spec in kind.properties} for code, kind in KINDS.items()}
+    assert accepted == {
+        "single": set(), "multiple": set(), "true_false": {"answer"},
+        "short_text": {"answer", "ignore_diacritics"}, "reflection": {"min_words", "max_words"},
+    }
+    assert [code for code, kind in KINDS.items() if kind.repeatable] == ["short_text"]
+
+
+# -- grading -------------------------------------------------------------------
+
+CHOICES = {"choices": [
+    {"key": "a", "text": "A", "html": "A", "correct": True},
+    {"key": "b", "text": "B", "html": "B", "correct": False},
+    {"key": "c", "text": "C", "html": "C", "correct": True},
+]}
+
+
+@pytest.mark.parametrize(("response", "score"), [("a", FULL), ("b", NONE), ("z", NONE), (None, NONE)])
+def test_grade_single(response, score):
+    single = {"choices": [dict(c, correct=c["key"] == "a") for c in CHOICES["choices"]]}
+    assert KINDS["single"].grade(single, response) == score
+
+
+@pytest.mark.parametrize(("response", "score"), [
+    ({"a", "c"}, FULL),
+    (["c", "a"], FULL),
+    ({"a"}, NONE),  # all or nothing: a missing right choice earns nothing
+    ({"a", "b", "c"}, NONE),  # ticking every box earns nothing
+    (set(), NONE),
+    (None, NONE),
+])
+def test_grade_multiple_is_all_or_nothing(response, score):
+    assert KINDS["multiple"].grade(CHOICES, response) == score
+
+
+@pytest.mark.parametrize(("answer", "response", "score"), [
+    (True, True, FULL), (True, False, NONE), (False, False, FULL), (False, True, NONE),
+    (False, None, NONE), (True, "true", NONE), (True, 1, NONE),
+])
+def test_grade_true_false(answer, response, score):
+    assert KINDS["true_false"].grade({"answer": answer}, response) == score
+
+
+STRICT = {"answers": ["Hà Nội", "Thủ đô Hà Nội"], "ignore_diacritics": False}
+FOLDED = dict(STRICT, ignore_diacritics=True)
+
+
+@pytest.mark.parametrize(("response", "strict", "folded"), [
+    ("Hà Nội", FULL, FULL),
+    ("  HÀ   NỘI ", FULL, FULL),  # case and spacing never matter
+    ("hà\tnội", FULL, FULL),
+    (unicodedata.normalize("NFD", "Hà Nội"), FULL, FULL),  # nor the Unicode form
+    ("thủ đô hà nội", FULL, FULL),
+    ("Ha Noi", NONE, FULL),  # diacritics matter unless the question ignores them
+    ("THU DO HA NOI", NONE, FULL),
+    ("Hà Nam", NONE, NONE),
+    ("Hà", NONE, NONE),
+    ("", NONE, NONE),
+    (None, NONE, NONE),
+])
+def test_grade_short_text(response, strict, folded):
+    assert KINDS["short_text"].grade(STRICT, response) == strict
+    assert KINDS["short_text"].grade(FOLDED, response) == folded
+
+
+def test_grade_short_text_folds_d_with_stroke():
+    data = {"answers": ["Đảng"], "ignore_diacritics": True}
+    assert KINDS["short_text"].grade(data, "dang") == FULL
+    assert KINDS["short_text"].grade(dict(data, ignore_diacritics=False), "dang") == NONE
+
+
+def test_reflection_is_graded_by_a_person():
+    assert KINDS["reflection"].grade({"min_words": 0, "max_words": None}, "Bài viết dài.") is None
+
+
+def test_scores_are_fractions_in_the_unit_interval():
+    scores = [
+        KINDS["single"].grade(CHOICES, "a"), KINDS["multiple"].grade(CHOICES, {"b"}),
+        KINDS["true_false"].grade({"answer": True}, True), KINDS["short_text"].grade(STRICT, "x"),
+    ]
+    assert all(isinstance(score, Fraction) and 0 <= score <= 1 for score in scores)
