@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from learning import PROJECT_ROOT, db, migrate
+from learning.clock import vietnam_today
 from learning.models import Lesson, Unit
 from learning.services import DomainError, accounts, demo, publishing
 
@@ -75,6 +76,8 @@ def db_revision(message: str) -> None:
 @click.command("demo")
 def demo_command() -> None:
     """Load the demo organisation (for trying the app, never for production)."""
+    if demo.is_loaded():
+        raise click.ClickException(_("The demo organisation is already loaded."))
     demo.load_demo_organisation()
     db.session.commit()
     click.echo(_("Demo organisation loaded."))
@@ -85,13 +88,20 @@ def setup_command() -> None:
     """What `make run` does before serving: migrate, and on the first run load
     the shipped lessons and the demo organisation."""
     migrate.upgrade()
-    if not db.session.scalar(select(func.count()).select_from(Unit)):
+    first_run = not db.session.scalar(select(func.count()).select_from(Unit))
+    if first_run:
         demo.load_demo_organisation()
         click.echo(_("Demo organisation loaded."))
     if not db.session.scalar(select(func.count()).select_from(Lesson)):
         files = publishing.collect_lesson_files([str(PROJECT_ROOT / "content")])
-        results = publishing.import_files(files)
+        try:
+            results = publishing.import_files(files)
+        except publishing.ContentProblems as error:
+            _report(error.problems)
+            raise click.ClickException(_("The shipped lessons have problems; nothing was imported.")) from error
         click.echo(_("%(n)s lessons published from content/.", n=len(results)))
+        if first_run:
+            demo.load_demo_campaigns(vietnam_today())
     db.session.commit()
 
 
@@ -99,7 +109,7 @@ def setup_command() -> None:
 @click.option("--name", required=True, help="Full name")
 @click.option("--card", default=None, help="Party card number")
 @click.option("--phone", default=None, help="Phone number")
-@click.option("--role", "roles", multiple=True, type=click.Choice(["member", "reviewer", "editor", "admin"]),
+@click.option("--role", "roles", multiple=True, type=click.Choice(["member", "editor", "admin"]),
               default=["member"])
 @click.password_option()
 def user_create(name: str, card: str | None, phone: str | None, roles: tuple[str, ...], password: str) -> None:

@@ -40,10 +40,10 @@ class Config:
     # Rate limits are shared between app processes through Redis in production.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT = "10 per minute"  # per account and address
+    LOGIN_RATE_LIMIT_PER_ADDRESS = "200 per minute"
 
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # a lesson source is a few tens of KB
-    MAX_LESSON_SOURCE_CHARS = 200_000
 
 
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:

@@ -100,3 +100,16 @@ def engine() -> Engine:
 
 # The session of the current app context (request or CLI command).
 session: Session = LocalProxy(_get_session)  # type: ignore[assignment]
+
+
+def upsert_insert(table):
+    """An INSERT that can say ON CONFLICT, in the current database's dialect.
+
+    Both PostgreSQL and SQLite support ON CONFLICT; using it instead of
+    catch-and-retry keeps concurrent requests from failing each other."""
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)

@@ -47,5 +47,7 @@ def init_app(app: Flask) -> None:
         kind_label=labels.kind_label,
         state_label=labels.state_label,
         question_kind_label=labels.question_kind_label,
+        study_state_label=labels.study_state_label,
         is_editor=permissions.is_editor,
+        manages_campaigns=permissions.manages_campaigns,
     )

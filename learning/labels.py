@@ -31,6 +31,19 @@ QUESTION_KINDS = {
 }
 
 
+STUDY_STATES = {
+    "not_started": _l("not started"),
+    "reading": _l("reading"),
+    "quiz_passed": _l("quiz passed"),
+    "reflection_pending": _l("reflection waiting for grading"),
+    "complete": _l("complete"),
+}
+
+
+def study_state_label(code: str) -> str:
+    return str(STUDY_STATES.get(code, code))
+
+
 def kind_label(code: str) -> str:
     return str(DOCUMENT_KINDS.get(code, code))
 

@@ -26,6 +26,7 @@ NO_CREDIT = Fraction(0)
 MIN_CHOICES, MAX_CHOICES = 2, 10
 CHOICE_KEYS = "abcdefghij"  # one per allowed choice, in the author's order
 MAX_MIN_WORDS, MAX_MAX_WORDS = 5000, 10000
+MAX_TEXT_ANSWER = 100_000  # characters kept of a typed answer (a long reflection fits)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,13 @@ class QuestionKind:
     def grade(self, data: Mapping[str, Any], response: Any) -> Fraction | None:
         raise NotImplementedError
 
+    def read_response(self, data: Mapping[str, Any], values: list[str]) -> Any:
+        """The response a member gave, from the submitted form values (or the
+        phone's saved ones), in the shape `grade` takes; None when unanswered
+        or when the values do not belong to this question."""
+        text = (values[0] if values else "").strip()
+        return text[:MAX_TEXT_ANSWER] or None
+
 
 # -- choices -------------------------------------------------------------------
 
@@ -116,6 +124,11 @@ class _ChoiceKind(QuestionKind):
 
     def _correct_count_problems(self, correct: list[ChoiceEntry]) -> list[Problem]:
         return []
+
+    @staticmethod
+    def _valid_keys(data: Mapping[str, Any], values: list[str]) -> list[str]:
+        known = {choice["key"] for choice in data["choices"]}
+        return sorted({value for value in values if value in known})
 
     @staticmethod
     def correct_keys(data: Mapping[str, Any]) -> set[str]:
@@ -161,6 +174,10 @@ class SingleChoice(_ChoiceKind):
         """`response` is the key of the chosen choice ("a", "b"...), or None."""
         return FULL_CREDIT if response in self.correct_keys(data) else NO_CREDIT
 
+    def read_response(self, data: Mapping[str, Any], values: list[str]) -> str | None:
+        keys = self._valid_keys(data, values[:1])
+        return keys[0] if keys else None
+
 
 class MultipleChoice(_ChoiceKind):
     code = "multiple"
@@ -173,6 +190,9 @@ class MultipleChoice(_ChoiceKind):
         box, and the paper quizzes members know are marked this way."""
         chosen = set(_as_keys(response))
         return FULL_CREDIT if chosen == self.correct_keys(data) else NO_CREDIT
+
+    def read_response(self, data: Mapping[str, Any], values: list[str]) -> list[str] | None:
+        return self._valid_keys(data, values) or None
 
 
 def _as_keys(response: Any) -> Iterable[str]:
@@ -206,6 +226,9 @@ class TrueFalse(QuestionKind):
     def grade(self, data: Mapping[str, Any], response: Any) -> Fraction:
         """`response` is True or False; anything else (no answer) earns nothing."""
         return FULL_CREDIT if isinstance(response, bool) and response == data["answer"] else NO_CREDIT
+
+    def read_response(self, data: Mapping[str, Any], values: list[str]) -> bool | None:
+        return {"true": True, "false": False}.get(values[0] if values else "")
 
 
 # -- short text ----------------------------------------------------------------

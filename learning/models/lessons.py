@@ -27,6 +27,7 @@ class Lesson(Base):
     # The editor's working copy; publishing snapshots it into a version.
     draft_source: Mapped[str | None] = mapped_column(Text)
     draft_updated_at: Mapped[datetime | None]
+    draft_revision: Mapped[int] = mapped_column(default=0)  # guards against overwriting another editor's save
     latest_version_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -38,8 +39,9 @@ class Lesson(Base):
 
     @property
     def has_unpublished_changes(self) -> bool:
-        latest = self.versions[-1] if self.versions else None
-        return self.draft_source is not None and (latest is None or latest.source != self.draft_source)
+        # A published text clears the draft (publishing._drop_draft_if_published),
+        # so any remaining draft differs from the latest version.
+        return self.draft_source is not None
 
 
 class LessonVersion(Base):
@@ -64,6 +66,9 @@ class LessonVersion(Base):
     minutes: Mapped[int]
     tags: Mapped[list[Any]]
     body_html: Mapped[str] = mapped_column(Text)  # sanitised once, at publish
+    # Kind, number, title, summary, tags and text, lower case without diacritics:
+    # search matches the same way on SQLite and PostgreSQL.
+    search_text: Mapped[str] = mapped_column(Text, default="")
     sections: Mapped[list[Any]]
     settings: Mapped[dict[str, Any]]
     published_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -32,7 +32,7 @@ class Unit(Base):
 
     def contains(self, other: Unit) -> bool:
         """True when `other` is this unit or lies anywhere below it."""
-        return other.path.startswith(self.path)
+        return bool(self.path) and other.path.startswith(self.path)
 
     def __repr__(self) -> str:
         return f"<Unit {self.id} {self.name!r}>"

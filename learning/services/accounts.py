@@ -6,6 +6,7 @@ import re
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from learning import db
@@ -27,7 +28,7 @@ def _hasher() -> PasswordHasher:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"password shorter than {MIN_PASSWORD_LENGTH}")
+        raise DomainError(_("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
     return _hasher().hash(password)
 
 
@@ -54,12 +55,7 @@ def _dummy_hash() -> str:
 
 def authenticate(identifier: str, password: str) -> User | None:
     """The active user with this card number or phone and password, or None."""
-    login = normalise_login(identifier)
-    user = None
-    if login:
-        user = db.session.scalars(
-            select(User).where(or_(User.party_card_number == login, User.phone == login))
-        ).first()
+    user = find_by_login(identifier)
     hasher = _hasher()
     try:
         hasher.verify(user.password_hash if user else _dummy_hash(), password or "")
@@ -72,6 +68,13 @@ def authenticate(identifier: str, password: str) -> User | None:
     user.last_login_at = utcnow()
     db.session.flush()
     return user
+
+
+def find_by_login(identifier: str) -> User | None:
+    login = normalise_login(identifier)
+    return db.session.scalars(
+        select(User).where(or_(User.party_card_number == login, User.phone == login))
+    ).first() if login else None
 
 
 def load_by_session_token(token: str) -> User | None:
@@ -91,7 +94,11 @@ def create_user(
     **profile,
 ) -> User:
     if not (party_card_number or phone):
-        raise DomainError("a card number or a phone number is needed to sign in")
+        raise DomainError(_("A Party card number or a phone number is needed to sign in."))
+    for login in filter(None, (party_card_number, phone)):
+        # Sign-in accepts either, so no card number may equal anyone's phone.
+        if find_by_login(login) is not None:
+            raise DomainError(_("%(login)s is already used to sign in by another account.", login=login))
     user = User(
         full_name=full_name,
         party_card_number=normalise_login(party_card_number) if party_card_number else None,
@@ -102,7 +109,9 @@ def create_user(
     )
     for role, scope in roles or [("member", None)]:
         if role not in ROLES:
-            raise DomainError(f"unknown role {role}")
+            raise DomainError(_("Unknown role %(role)s.", role=role))
+        if role == "reviewer" and scope is None:
+            raise DomainError(_("A reviewer needs the unit they review."))
         user.grants.append(RoleGrant(role=role, unit=scope))
     db.session.add(user)
     db.session.flush()

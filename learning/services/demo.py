@@ -33,6 +33,14 @@ EDITOR_PHONE = "0988000001"
 ADMIN_PHONE = "0999000001"
 
 
+def is_loaded() -> bool:
+    from sqlalchemy import select
+
+    from learning import db
+    from learning.models import Unit
+    return db.session.scalars(select(Unit.id).where(Unit.code == "DEMO")).first() is not None
+
+
 def load_demo_organisation() -> None:
     province = org.add_unit(PROVINCE, "province", code="DEMO")
     cell_number = 0
@@ -64,3 +72,30 @@ def _add_cell_members(cell, cell_number: int) -> None:
             gender="female" if "Thị" in _MIDDLE[seed % len(_MIDDLE)] else "male",
             membership="probationary" if member_number == MEMBERS_PER_CELL else "full",
         )
+
+
+def load_demo_campaigns(today: date) -> None:
+    """Two campaigns for the whole demo province: one running, one overdue."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from learning import db
+    from learning.models import Lesson, Unit
+    from learning.services.campaigns import CampaignInput, create_campaign
+
+    province = db.session.scalars(select(Unit).where(Unit.code == "DEMO")).one()
+    admin = accounts.find_by_login(ADMIN_PHONE)
+    by_number = {lesson.doc_number: lesson.id for lesson in db.session.scalars(select(Lesson))}
+
+    def ids(*numbers: str) -> list[int]:
+        return [by_number[n] for n in numbers if n in by_number]
+
+    create_campaign(admin, CampaignInput(
+        "Học tập, quán triệt các nghị quyết của Bộ Chính trị năm 2025", "",
+        today - timedelta(days=7), today + timedelta(days=21),
+        ids("57-NQ/TW", "68-NQ/TW", "66-NQ/TW"), [province.id]))
+    create_campaign(admin, CampaignInput(
+        "Quy định về đánh giá, xếp loại chất lượng", "",
+        today - timedelta(days=30), today - timedelta(days=2),
+        ids("366-QĐ/TW"), [province.id]))

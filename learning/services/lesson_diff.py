@@ -76,4 +76,5 @@ def diff_lines(old: list[str], new: list[str], context: int = 3) -> list[DiffLin
 
 
 def _question_fingerprint(q) -> tuple:
-    return (q.kind, q.prompt_html, q.points, q.explanation_html, q.section, repr(sorted(q.data.items())), q.position)
+    # Position is left out: moving a question is not editing it.
+    return (q.kind, q.prompt_html, q.points, q.explanation_html, q.section, repr(sorted(q.data.items())))

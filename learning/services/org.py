@@ -1,6 +1,7 @@
 """The organisation tree."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from learning import db
@@ -10,7 +11,7 @@ from learning.services import DomainError
 
 def add_unit(name: str, kind: str, parent: Unit | None = None, code: str | None = None) -> Unit:
     if kind not in UNIT_KINDS:
-        raise DomainError(f"unknown unit kind {kind}")
+        raise DomainError(_("Unknown kind of unit %(kind)s.", kind=kind))
     unit = Unit(name=name, kind=kind, parent=parent, code=code)
     db.session.add(unit)
     db.session.flush()  # the path needs the id

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from learning.models import Lesson, Unit, User
+from learning.models import Attempt, Campaign, Lesson, Unit, User
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,16 @@ def is_admin(user: User) -> bool:
     return user.has_role("admin")
 
 
+def manages_campaigns(user: User) -> bool:
+    """Editors and admins everywhere; reviewers within their own units."""
+    return is_editor(user) or user.has_role("reviewer")
+
+
 PUBLIC = Policy("public", needs_sign_in=False, allows=lambda user: True)
 SIGNED_IN = Policy("signed_in", needs_sign_in=True, allows=lambda user: True)
 EDITORS = Policy("editors", needs_sign_in=True, allows=is_editor)
 ADMINS = Policy("admins", needs_sign_in=True, allows=is_admin)
+CAMPAIGN_MANAGERS = Policy("campaign_managers", needs_sign_in=True, allows=manages_campaigns)
 
 
 def requires(policy: Policy):
@@ -58,3 +64,17 @@ def reviews_unit(user: User, unit: Unit) -> bool:
     return any(
         g.role == "reviewer" and g.unit is not None and g.unit.contains(unit) for g in user.grants
     )
+
+
+def can_assign_to(user: User, unit: Unit) -> bool:
+    """Who may assign a study campaign to a unit (and so to everyone below it)."""
+    return is_editor(user) or reviews_unit(user, unit)
+
+
+def can_view_campaign(user: User, campaign: Campaign) -> bool:
+    return is_editor(user) or all(reviews_unit(user, unit) for unit in campaign.units)
+
+
+def owns_attempt(user: User, attempt: Attempt) -> bool:
+    """Only the member who started an attempt may see or answer it."""
+    return attempt.user_id == user.id

@@ -21,6 +21,7 @@ from learning.clock import vietnam_today
 from learning.db import utcnow
 from learning.models import Lesson, LessonVersion, Question, User
 from learning.services import DomainError
+from learning.services.search import search_text_for
 
 
 class ContentProblems(DomainError):
@@ -109,13 +110,47 @@ def parse_for_lesson(lesson: Lesson | None, source: str) -> ParseResult:
     return parse_lesson(source, filename=filename, today=vietnam_today())
 
 
-def save_draft(lesson: Lesson | None, source: str, by: User) -> Lesson:
-    """Keep the editor's text whatever its problems: nothing typed is lost."""
+class DraftConflict(DomainError):
+    """Someone else saved this lesson since the editor opened it."""
+
+
+@dataclass
+class EditOutcome:
+    lesson: Lesson | None
+    problems: list[Problem]
+    preview: LessonDraft | None
+    published: PublishResult | None = None
+
+
+def edit_in_browser(lesson: Lesson | None, source: str, action: str, by: User,
+                    base_revision: int | None) -> EditOutcome:
+    """The editor's three buttons. `preview` writes nothing; `save` keeps the
+    text whatever its problems; `publish` saves, then publishes if the text has
+    no problems. The caller commits once: a refused publish still keeps the draft."""
+    if action in ("save", "publish"):
+        lesson = save_draft(lesson, source, by, base_revision)
+    if action == "publish":
+        try:
+            return EditOutcome(lesson, [], None, publish_draft(lesson, by))
+        except ContentProblems as error:
+            return EditOutcome(lesson, [p for _f, p in error.problems], None)
+    result = parse_for_lesson(lesson, source)
+    return EditOutcome(lesson, result.problems, result.draft)
+
+
+def save_draft(lesson: Lesson | None, source: str, by: User, base_revision: int | None = None) -> Lesson:
+    """Keep the editor's text whatever its problems: nothing typed is lost.
+    Refuse to overwrite a draft someone else saved after `base_revision`."""
     text = normalise_source(source)
     if lesson is None:
-        lesson = Lesson(slug=_provisional_slug(), state="draft", latest_version_number=0, created_by_id=by.id)
+        lesson = Lesson(slug=_provisional_slug(), state="draft", latest_version_number=0, draft_revision=0,
+                        created_by_id=by.id)
         db.session.add(lesson)
+    elif base_revision is not None and base_revision != lesson.draft_revision:
+        raise DraftConflict(_("Another editor saved this lesson while you were writing. Your text is still "
+                              "in the box below: copy it, reload the page, and merge the two."))
     lesson.draft_source = text
+    lesson.draft_revision = (lesson.draft_revision or 0) + 1
     lesson.draft_updated_at = lesson.updated_at = utcnow()
     result = parse_for_lesson(lesson, text)
     if result.draft is not None and lesson.latest_version_number == 0:
@@ -141,8 +176,18 @@ def publish_draft(lesson: Lesson, by: User) -> PublishResult:
                 "A published lesson keeps its id: use %(slug)s", slug=lesson.slug)))
     if problems:
         raise ContentProblems([(None, p) for p in problems])
-    outcome = _publish_draft(result.draft, text, by, lesson)
-    return outcome
+    return _publish_draft(result.draft, text, by, lesson)
+
+
+def editable_source(lesson: Lesson) -> str:
+    """What the editor finds in the box: the draft, else the latest version."""
+    if lesson.draft_source is not None:
+        return lesson.draft_source
+    return lesson.versions[-1].source if lesson.versions else ""
+
+
+def lessons_for_editors() -> list[Lesson]:
+    return list(db.session.scalars(select(Lesson).order_by(Lesson.updated_at.desc())))
 
 
 def archive(lesson: Lesson) -> None:
@@ -164,25 +209,40 @@ def restore(lesson: Lesson) -> None:
 # -- shared --------------------------------------------------------------------
 
 def _publish_draft(draft: LessonDraft, text: str, by: User | None, lesson: Lesson | None) -> PublishResult:
+    """Add the next version unless the text is the latest one already.
+
+    An editor's draft survives unless it is exactly what was published, and an
+    archived lesson stays archived (only `restore` brings it back), so a
+    routine `content import` never undoes work done in the browser."""
     digest = source_digest(text)
     if lesson is None:
         lesson = Lesson(slug=draft.slug, state="draft", latest_version_number=0,
                         created_by_id=by.id if by else None)
         db.session.add(lesson)
+        db.session.flush()
+    else:
+        # Serialise publishers of one lesson: the version number is read, then written.
+        db.session.refresh(lesson, with_for_update=True)
     lesson.slug = draft.slug
     latest = lesson.versions[-1] if lesson.versions else None
     if latest is not None and latest.source_sha256 == digest:
-        lesson.draft_source = None  # the draft is what is published
+        _drop_draft_if_published(lesson, text)
         db.session.flush()
         return PublishResult(lesson, latest, changed=False)
     version = _new_version(lesson, draft, text, digest, by)
-    lesson.state = "published"
+    if lesson.state == "draft":
+        lesson.state = "published"
     lesson.title, lesson.doc_number = draft.title, draft.number
     lesson.latest_version_number = version.number
-    lesson.draft_source = None
+    _drop_draft_if_published(lesson, text)
     lesson.updated_at = utcnow()
     db.session.flush()
     return PublishResult(lesson, version, changed=True)
+
+
+def _drop_draft_if_published(lesson: Lesson, published_text: str) -> None:
+    if lesson.draft_source is not None and normalise_source(lesson.draft_source) == published_text:
+        lesson.draft_source = None
 
 
 def _new_version(lesson: Lesson, draft: LessonDraft, text: str, digest: str, by: User | None) -> LessonVersion:
@@ -202,6 +262,7 @@ def _new_version(lesson: Lesson, draft: LessonDraft, text: str, digest: str, by:
         minutes=draft.minutes,
         tags=list(draft.tags),
         body_html=draft.body_html,
+        search_text=search_text_for(draft),
         sections=[{"anchor": s.anchor, "title": s.title, "level": s.level} for s in draft.sections],
         settings=draft.settings.as_dict(),
         published_by_id=by.id if by else None,

@@ -1,11 +1,10 @@
 """Signing in and out."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -13,8 +12,9 @@ from wtforms.validators import DataRequired, Length
 
 from learning import db
 from learning.extensions import limiter
-from learning.services.accounts import authenticate
+from learning.services.accounts import authenticate, normalise_login
 from learning.services.permissions import PUBLIC, SIGNED_IN, requires
+from learning.web.urls import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -29,9 +29,16 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _address_and_account() -> str:
+    """Guessing is limited per account and address, not per address alone: a
+    whole cell meeting signs in from one Wi-Fi, and carriers share addresses."""
+    return f"{get_remote_address()}|{normalise_login(request.form.get('identifier', ''))}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @requires(PUBLIC)
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_address_and_account)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("learn.home"))
@@ -45,7 +52,7 @@ def login():
             session.permanent = True
             login_user(user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 
@@ -56,12 +63,3 @@ def logout():
     session.clear()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never send a member to another host after sign-in."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-            return target
-    return url_for("learn.home")

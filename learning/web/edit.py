@@ -2,13 +2,12 @@
 version history and diffs. Every route here is for editors and admins only."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from wtforms import TextAreaField
+from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
 from learning import db
@@ -20,17 +19,18 @@ from learning.services.permissions import EDITORS, requires
 bp = Blueprint("edit", __name__)
 
 NEW_LESSON_TEMPLATE = "edit/new_lesson.md"
+MAX_SOURCE_CHARS = 200_000  # a long lesson is some tens of thousands
 
 
 class SourceForm(FlaskForm):
-    source = TextAreaField(_l("Lesson source (Markdown)"), validators=[Length(max=200_000)])
+    source = TextAreaField(_l("Lesson source (Markdown)"), validators=[Length(max=MAX_SOURCE_CHARS)])
+    revision = HiddenField()
 
 
 @bp.route("/")
 @requires(EDITORS)
 def index():
-    lessons = db.session.scalars(select(Lesson).order_by(Lesson.updated_at.desc())).all()
-    return render_template("edit/index.html", lessons=lessons)
+    return render_template("edit/index.html", lessons=publishing.lessons_for_editors())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -48,40 +48,48 @@ def lesson(lesson_id: int):
     item = _get_lesson(lesson_id)
     form = SourceForm()
     if request.method == "GET":
-        form.source.data = item.draft_source if item.draft_source is not None else (
-            item.versions[-1].source if item.versions else "")
+        form.source.data = publishing.editable_source(item)
+        form.revision.data = str(item.draft_revision)
     return _editor(form, lesson=item)
 
 
 def _editor(form: SourceForm, lesson: Lesson | None):
     """One page for new and existing lessons: preview, save, publish."""
+    if not form.is_submitted():
+        return _editor_page(form, lesson, [], None)
+    if not form.validate():
+        return _editor_page(form, lesson, [(1, e) for e in form.source.errors], None)
     action = request.form.get("action", "preview")
-    problems, preview = [], None
-    if form.is_submitted() and not form.validate():
-        problems = [(1, e) for e in form.source.errors]
-    elif form.is_submitted():
-        source = form.source.data or ""
-        if action in ("save", "publish"):
-            lesson = publishing.save_draft(lesson, source, current_user)
-            db.session.commit()  # the editor's text is kept even if publishing fails
-        if action == "publish":
-            try:
-                outcome = publishing.publish_draft(lesson, current_user)
-            except publishing.ContentProblems as error:
-                problems = [(p.line, p.message) for _f, p in error.problems]
-            else:
-                db.session.commit()
-                flash(_("Published version %(n)s.", n=outcome.version.number) if outcome.changed
-                      else _("Nothing changed since version %(n)s.", n=outcome.version.number), "success")
-                return redirect(url_for("edit.lesson", lesson_id=lesson.id))
-        elif action == "save":
-            flash(_("Draft saved."), "success")
-            return redirect(url_for("edit.lesson", lesson_id=lesson.id))
-        result = publishing.parse_for_lesson(lesson, source)
-        problems = problems or [(p.line, p.message) for p in result.problems]
-        preview = result.draft
-    return render_template("edit/editor.html", form=form, lesson=lesson, problems=problems, preview=preview,
-                           submitted=form.is_submitted())
+    base = int(form.revision.data) if (form.revision.data or "").isdigit() else None
+    try:
+        outcome = publishing.edit_in_browser(lesson, form.source.data or "", action, current_user, base)
+    except publishing.DraftConflict as conflict:
+        db.session.rollback()
+        flash(str(conflict), "error")
+        return _editor_page(form, lesson, [], None)
+    db.session.commit()
+    if outcome.published is not None:
+        flash(_publish_message(outcome), "success")
+        return redirect(url_for("edit.lesson", lesson_id=outcome.lesson.id))
+    if action == "save":
+        flash(_("Draft saved."), "success")
+        return redirect(url_for("edit.lesson", lesson_id=outcome.lesson.id))
+    if outcome.lesson is not None:
+        form.revision.data = str(outcome.lesson.draft_revision)
+    return _editor_page(form, outcome.lesson, [(p.line, p.message) for p in outcome.problems], outcome.preview)
+
+
+def _publish_message(outcome) -> str:
+    number = outcome.published.version.number
+    if not outcome.published.changed:
+        return _("Nothing changed since version %(n)s.", n=number)
+    if outcome.lesson.state == "archived":
+        return _("Published version %(n)s. The lesson stays archived until you publish it again.", n=number)
+    return _("Published version %(n)s.", n=number)
+
+
+def _editor_page(form: SourceForm, lesson: Lesson | None, problems, preview):
+    return render_template("edit/editor.html", form=form, lesson=lesson, problems=problems, preview=preview)
 
 
 @bp.route("/preview", methods=["POST"])
@@ -89,14 +97,15 @@ def _editor(form: SourceForm, lesson: Lesson | None):
 def live_preview():
     """Live preview for the editor's script: the same parse, as JSON."""
     source = request.form.get("source", "")
-    if len(source) > current_app.config["MAX_LESSON_SOURCE_CHARS"]:
+    if len(source) > MAX_SOURCE_CHARS:
         abort(413)
     lesson_id = request.form.get("lesson_id", type=int)
     lesson = db.session.get(Lesson, lesson_id) if lesson_id else None
     result = publishing.parse_for_lesson(lesson, source)
     return jsonify(
         problems=[{"line": p.line, "message": p.message} for p in result.problems],
-        html=render_template("edit/_preview.html", preview=result.draft, problems=result.problems),
+        html=render_template("edit/_preview.html", preview=result.draft,
+                             problems=[(p.line, p.message) for p in result.problems]),
     )
 
 

@@ -1,11 +1,11 @@
 """Small public endpoints: language choice and a health check."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, current_app, redirect, request
 
 from learning.i18n import LANG_COOKIE
 from learning.services.permissions import PUBLIC, requires
-from learning.web.auth import _safe_next
+from learning.web.urls import safe_next
 
 bp = Blueprint("misc", __name__)
 
@@ -13,7 +13,7 @@ bp = Blueprint("misc", __name__)
 @bp.route("/lang/<code>")
 @requires(PUBLIC)
 def set_language(code: str):
-    response = redirect(_safe_next(request.args.get("next")) if request.args.get("next") else url_for("learn.home"))
+    response = redirect(safe_next(request.args.get("next")))
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                             secure=request.is_secure)

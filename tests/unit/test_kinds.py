@@ -216,3 +216,19 @@ def test_scores_are_fractions_in_the_unit_interval():
         KINDS["true_false"].grade({"answer": True}, True), KINDS["short_text"].grade(STRICT, "x"),
     ]
     assert all(isinstance(score, Fraction) and 0 <= score <= 1 for score in scores)
+
+
+# -- reading what a member submitted -------------------------------------------
+
+def test_read_response_keeps_only_values_that_belong_to_the_question():
+    data = {"choices": [{"key": "a", "correct": True}, {"key": "b", "correct": False}]}
+    assert KINDS["single"].read_response(data, ["b"]) == "b"
+    assert KINDS["single"].read_response(data, ["z"]) is None
+    assert KINDS["single"].read_response(data, []) is None
+    assert KINDS["multiple"].read_response(data, ["b", "a", "a", "q"]) == ["a", "b"]
+    assert KINDS["multiple"].read_response(data, []) is None
+    assert KINDS["true_false"].read_response({"answer": True}, ["false"]) is False
+    assert KINDS["true_false"].read_response({"answer": True}, ["maybe"]) is None
+    assert KINDS["short_text"].read_response({}, ["  30%  "]) == "30%"
+    assert KINDS["short_text"].read_response({}, ["   "]) is None
+    assert KINDS["reflection"].read_response({}, ["x" * 200_000]) == "x" * 100_000

@@ -2,7 +2,7 @@
 EXPECTED, so nobody ships a page without deciding who may see it."""
 import pytest
 
-from learning.services.permissions import EDITORS, PUBLIC, SIGNED_IN
+from learning.services.permissions import CAMPAIGN_MANAGERS, EDITORS, PUBLIC, SIGNED_IN
 
 EXPECTED = {
     "auth.login": PUBLIC,
@@ -11,6 +11,16 @@ EXPECTED = {
     "misc.health": PUBLIC,
     "learn.home": SIGNED_IN,
     "learn.lesson": SIGNED_IN,
+    "learn.search_page": SIGNED_IN,
+    "learn.mark_read": SIGNED_IN,
+    "learn.start_quiz": SIGNED_IN,
+    "quiz.attempt": SIGNED_IN,
+    "quiz.save_answers": SIGNED_IN,
+    "quiz.submit": SIGNED_IN,
+    "quiz.result": SIGNED_IN,
+    "campaigns.index": CAMPAIGN_MANAGERS,
+    "campaigns.new": CAMPAIGN_MANAGERS,
+    "campaigns.show": CAMPAIGN_MANAGERS,
     "edit.index": EDITORS,
     "edit.new": EDITORS,
     "edit.lesson": EDITORS,
@@ -35,13 +45,24 @@ def test_every_route_declares_the_expected_policy(app):
 
 
 def _routes(app, lesson):
-    values = {"lesson_id": lesson.id, "number": 1, "slug": lesson.slug, "code": "vi"}
+    values = {"lesson_id": lesson.id, "number": 1, "slug": lesson.slug, "code": "vi", "attempt_id": 1,
+              "campaign_id": 1}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
         url = rule.build({arg: values[arg] for arg in rule.arguments})[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule.endpoint, method, url
+
+
+# Who may reach each policy's routes, written out by hand: the test must not
+# ask the code under test what the answer is.
+ALLOWED_ROLES = {
+    "public": {"anonymous", "member", "reviewer", "editor", "admin"},
+    "signed_in": {"member", "reviewer", "editor", "admin"},
+    "campaign_managers": {"reviewer", "editor", "admin"},
+    "editors": {"editor", "admin"},
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -54,10 +75,10 @@ def test_each_role_reaches_exactly_what_its_policy_allows(app, client, make_user
         if endpoint == "auth.logout":
             continue  # it would end the session the rest of the walk needs
         response = client.open(url, method=method)
-        policy = EXPECTED[endpoint]
-        allowed = role != "anonymous" and policy.allows(_user_for(role)) if policy.needs_sign_in else True
-        if allowed:
-            assert response.status_code != 403, f"{role} refused {method} {url}"
+        if role in ALLOWED_ROLES[EXPECTED[endpoint].name]:
+            # Reached: a page, a redirect within the app, or "no such object" (404
+            # for an attempt that is not theirs), never a refusal or a crash.
+            assert response.status_code in (200, 302, 404, 409), f"{role} got {response.status_code} on {method} {url}"
             assert "/login" not in response.headers.get("Location", ""), f"{role} sent to sign in by {url}"
         elif role == "anonymous":
             assert response.status_code == 302 and "/login" in response.headers["Location"], f"{method} {url}"
@@ -65,21 +86,11 @@ def test_each_role_reaches_exactly_what_its_policy_allows(app, client, make_user
             assert response.status_code == 403, f"{role} reached {method} {url}: {response.status_code}"
 
 
-class _RoleHolder:
-    def __init__(self, role):
-        self.role = role
-
-    def has_role(self, role):
-        return role == self.role or role == "member"
-
-
-def _user_for(role):
-    return _RoleHolder(role)
-
-
 def test_every_post_route_requires_a_csrf_token(app, client, make_user, login, publish_file):
     lesson = publish_file()
     login(make_user(role="admin"))
     for endpoint, method, url in _routes(app, lesson):
         if method == "POST":
-            assert client.post(url, data={}).status_code == 400, f"{endpoint} accepted a POST without token"
+            response = client.post(url, data={})
+            assert response.status_code == 400, f"{endpoint} accepted a POST without token"
+            assert "biểu mẫu đã hết hạn" in response.get_data(as_text=True).lower(), endpoint

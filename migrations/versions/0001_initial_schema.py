@@ -1,12 +1,13 @@
-"""initial schema: units, people, lessons
+"""initial schema
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 18:26:02.799263
+Create Date: 2026-11-28 18:41:58.687979
 """
 from alembic import op
 import sqlalchemy as sa
 import learning.db
+from sqlalchemy import Text  # noqa: F401  (autogenerate writes Text() for JSONB)
 from sqlalchemy.dialects import postgresql
 
 revision = '0001'
@@ -59,6 +60,22 @@ def upgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('campaigns',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('opens_on', sa.Date(), nullable=False),
+    sa.Column('closes_on', sa.Date(), nullable=False),
+    sa.Column('owner_unit_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', learning.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_campaigns_created_by_id_users')),
+    sa.ForeignKeyConstraint(['owner_unit_id'], ['units.id'], name=op.f('fk_campaigns_owner_unit_id_units')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_campaigns'))
+    )
+    with op.batch_alter_table('campaigns', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_campaigns_closes_on'), ['closes_on'], unique=False)
+
     op.create_table('lessons',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=80), nullable=False),
@@ -67,6 +84,7 @@ def upgrade() -> None:
     sa.Column('doc_number', sa.String(length=30), nullable=False),
     sa.Column('draft_source', sa.Text(), nullable=True),
     sa.Column('draft_updated_at', learning.db.UTCDateTime(), nullable=True),
+    sa.Column('draft_revision', sa.Integer(), nullable=False),
     sa.Column('latest_version_number', sa.Integer(), nullable=False),
     sa.Column('created_at', learning.db.UTCDateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
@@ -89,6 +107,47 @@ def upgrade() -> None:
     with op.batch_alter_table('role_grants', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_role_grants_user_id'), ['user_id'], unique=False)
 
+    op.create_table('campaign_lessons',
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('lesson_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_campaign_lessons_campaign_id_campaigns')),
+    sa.ForeignKeyConstraint(['lesson_id'], ['lessons.id'], name=op.f('fk_campaign_lessons_lesson_id_lessons')),
+    sa.PrimaryKeyConstraint('campaign_id', 'lesson_id', name=op.f('pk_campaign_lessons'))
+    )
+    with op.batch_alter_table('campaign_lessons', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_campaign_lessons_lesson_id'), ['lesson_id'], unique=False)
+
+    op.create_table('campaign_units',
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_campaign_units_campaign_id_campaigns')),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_campaign_units_unit_id_units')),
+    sa.PrimaryKeyConstraint('campaign_id', 'unit_id', name=op.f('pk_campaign_units'))
+    )
+    with op.batch_alter_table('campaign_units', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_campaign_units_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('lesson_progress',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('lesson_id', sa.Integer(), nullable=False),
+    sa.Column('started_at', learning.db.UTCDateTime(), nullable=True),
+    sa.Column('read_at', learning.db.UTCDateTime(), nullable=True),
+    sa.Column('quiz_passed_at', learning.db.UTCDateTime(), nullable=True),
+    sa.Column('reflection_submitted_at', learning.db.UTCDateTime(), nullable=True),
+    sa.Column('completed_at', learning.db.UTCDateTime(), nullable=True),
+    sa.Column('attempts_used', sa.Integer(), nullable=False),
+    sa.Column('counted_percent', sa.Double(), nullable=True),
+    sa.Column('on_time', sa.Boolean(), nullable=True),
+    sa.Column('updated_at', learning.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['lesson_id'], ['lessons.id'], name=op.f('fk_lesson_progress_lesson_id_lessons')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_lesson_progress_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_lesson_progress')),
+    sa.UniqueConstraint('user_id', 'lesson_id', name=op.f('uq_lesson_progress_user_id_lesson_id'))
+    )
+    with op.batch_alter_table('lesson_progress', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_lesson_progress_lesson_id'), ['lesson_id'], unique=False)
+
     op.create_table('lesson_versions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('lesson_id', sa.Integer(), nullable=False),
@@ -106,6 +165,7 @@ def upgrade() -> None:
     sa.Column('minutes', sa.Integer(), nullable=False),
     sa.Column('tags', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('sections', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('settings', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('published_at', learning.db.UTCDateTime(), nullable=False),
@@ -118,6 +178,32 @@ def upgrade() -> None:
     with op.batch_alter_table('lesson_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_lesson_versions_doc_number'), ['doc_number'], unique=False)
         batch_op.create_index(batch_op.f('ix_lesson_versions_lesson_id'), ['lesson_id'], unique=False)
+
+    op.create_table('attempts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('lesson_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('plan', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('started_at', learning.db.UTCDateTime(), nullable=False),
+    sa.Column('deadline_at', learning.db.UTCDateTime(), nullable=True),
+    sa.Column('submitted_at', learning.db.UTCDateTime(), nullable=True),
+    sa.Column('auto_submitted', sa.Boolean(), nullable=False),
+    sa.Column('score', sa.Double(), nullable=True),
+    sa.Column('max_score', sa.Double(), nullable=True),
+    sa.Column('percent', sa.Double(), nullable=True),
+    sa.Column('passed', sa.Boolean(), nullable=True),
+    sa.ForeignKeyConstraint(['lesson_id'], ['lessons.id'], name=op.f('fk_attempts_lesson_id_lessons')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_attempts_user_id_users')),
+    sa.ForeignKeyConstraint(['version_id'], ['lesson_versions.id'], name=op.f('fk_attempts_version_id_lesson_versions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attempts')),
+    sa.UniqueConstraint('user_id', 'lesson_id', 'number', name=op.f('uq_attempts_user_id_lesson_id_number'))
+    )
+    with op.batch_alter_table('attempts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attempts_version_id'), ['version_id'], unique=False)
+        batch_op.create_index('uq_attempts_one_open', ['user_id', 'lesson_id'], unique=True, sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
 
     op.create_table('questions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -138,25 +224,63 @@ def upgrade() -> None:
     with op.batch_alter_table('questions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_questions_version_id'), ['version_id'], unique=False)
 
+    op.create_table('answers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('attempt_id', sa.Integer(), nullable=False),
+    sa.Column('question_key', sa.String(length=40), nullable=False),
+    sa.Column('response', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('client_seq', sa.Integer(), nullable=False),
+    sa.Column('saved_at', learning.db.UTCDateTime(), nullable=False),
+    sa.Column('score', sa.Double(), nullable=True),
+    sa.Column('graded_by_id', sa.Integer(), nullable=True),
+    sa.Column('graded_at', learning.db.UTCDateTime(), nullable=True),
+    sa.Column('feedback', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['attempt_id'], ['attempts.id'], name=op.f('fk_answers_attempt_id_attempts')),
+    sa.ForeignKeyConstraint(['graded_by_id'], ['users.id'], name=op.f('fk_answers_graded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_answers')),
+    sa.UniqueConstraint('attempt_id', 'question_key', name=op.f('uq_answers_attempt_id_question_key'))
+    )
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table('answers')
     with op.batch_alter_table('questions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_questions_version_id'))
 
     op.drop_table('questions')
+    with op.batch_alter_table('attempts', schema=None) as batch_op:
+        batch_op.drop_index('uq_attempts_one_open', sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+        batch_op.drop_index(batch_op.f('ix_attempts_version_id'))
+
+    op.drop_table('attempts')
     with op.batch_alter_table('lesson_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_lesson_versions_lesson_id'))
         batch_op.drop_index(batch_op.f('ix_lesson_versions_doc_number'))
 
     op.drop_table('lesson_versions')
+    with op.batch_alter_table('lesson_progress', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_lesson_progress_lesson_id'))
+
+    op.drop_table('lesson_progress')
+    with op.batch_alter_table('campaign_units', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_campaign_units_unit_id'))
+
+    op.drop_table('campaign_units')
+    with op.batch_alter_table('campaign_lessons', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_campaign_lessons_lesson_id'))
+
+    op.drop_table('campaign_lessons')
     with op.batch_alter_table('role_grants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_role_grants_user_id'))
 
     op.drop_table('role_grants')
     op.drop_table('lessons')
+    with op.batch_alter_table('campaigns', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_campaigns_closes_on'))
+
+    op.drop_table('campaigns')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_users_unit_id'))
 

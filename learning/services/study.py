@@ -1,0 +1,291 @@
+"""A member's study: reading, quiz attempts, grading and the progress roll-up.
+
+Attempts are loss-proof and race-proof by construction:
+- starting inserts with ON CONFLICT DO NOTHING against a unique index that
+  allows one open attempt per member and lesson, so two concurrent starts
+  yield one attempt, never more than the attempts allowed;
+- answers are upserted, and a save carrying an older phone-side sequence
+  number than the stored one is ignored, so a late retry never overwrites;
+- submitting flips status 'open' → 'submitted' in one conditional UPDATE,
+  so a double tap or a replay grades once.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from learning import db
+from learning.authoring import KINDS
+from learning.clock import VIETNAM, vietnam_today
+from learning.db import upsert_insert, utcnow
+from learning.grading import attempt_plan, counted_percent, grade_attempt
+from learning.models import Answer, Attempt, Lesson, LessonProgress, LessonVersion, Question, User
+from learning.services import DomainError
+from learning.services.campaigns import campaigns_assigned_to
+
+# Answers already on their way when the time runs out are still accepted.
+GRACE = timedelta(seconds=30)
+
+
+class AttemptRefused(DomainError):
+    pass
+
+
+# -- progress ------------------------------------------------------------------
+
+def progress_for(user: User, lesson: Lesson) -> LessonProgress:
+    """The member's progress row for a lesson, created on first need (safely
+    under concurrency: the unique (user, lesson) pair decides)."""
+    found = _find_progress(user.id, lesson.id)
+    if found is not None:
+        return found
+    db.session.execute(
+        upsert_insert(LessonProgress).values(user_id=user.id, lesson_id=lesson.id, attempts_used=0,
+                                             updated_at=utcnow()).on_conflict_do_nothing()
+    )
+    return _find_progress(user.id, lesson.id)
+
+
+def _find_progress(user_id: int, lesson_id: int) -> LessonProgress | None:
+    return db.session.scalars(
+        select(LessonProgress).where(LessonProgress.user_id == user_id, LessonProgress.lesson_id == lesson_id)
+    ).first()
+
+
+def record_opened(user: User, lesson: Lesson) -> LessonProgress:
+    progress = progress_for(user, lesson)
+    if progress.started_at is None:
+        progress.started_at = progress.updated_at = utcnow()
+    return progress
+
+
+def record_read(user: User, lesson: Lesson) -> LessonProgress:
+    progress = record_opened(user, lesson)
+    if progress.read_at is None:
+        progress.read_at = progress.updated_at = utcnow()
+        _refresh_completion(user, lesson, progress)
+    return progress
+
+
+# -- attempts ------------------------------------------------------------------
+
+def start_attempt(user: User, lesson: Lesson, version: LessonVersion, rng: random.Random | None = None) -> Attempt:
+    """Resume the open attempt, or start the next one if any is left."""
+    record_read(user, lesson)  # reaching the quiz means the lesson was read
+    open_attempt = _open_attempt(user.id, lesson.id)
+    if open_attempt is not None and not close_if_expired(open_attempt):
+        return open_attempt
+    used = _attempt_count(user.id, lesson.id)
+    allowed = version.settings.get("attempts_allowed")
+    if allowed is not None and used >= allowed:
+        raise AttemptRefused(_("You have used all %(n)s attempts at this quiz.", n=allowed))
+    now = utcnow()
+    limit = version.settings.get("time_limit_minutes")
+    plan = attempt_plan(version.questions, version.settings.get("shuffle_questions", False),
+                        version.settings.get("shuffle_choices", False), rng or random.SystemRandom())
+    db.session.execute(
+        upsert_insert(Attempt).values(
+            user_id=user.id, lesson_id=lesson.id, version_id=version.id, number=used + 1, status="open",
+            plan=plan, started_at=now, deadline_at=now + timedelta(minutes=limit) if limit else None,
+            auto_submitted=False,
+        ).on_conflict_do_nothing()
+    )
+    started = _open_attempt(user.id, lesson.id)
+    if started is None:  # a concurrent request started and already submitted one
+        raise AttemptRefused(_("Another attempt was just started; reload the page."))
+    return started
+
+
+def _open_attempt(user_id: int, lesson_id: int) -> Attempt | None:
+    return db.session.scalars(
+        select(Attempt).where(Attempt.user_id == user_id, Attempt.lesson_id == lesson_id, Attempt.status == "open")
+    ).first()
+
+
+def _attempt_count(user_id: int, lesson_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Attempt).where(Attempt.user_id == user_id, Attempt.lesson_id == lesson_id)
+    )
+
+
+def time_left(attempt: Attempt, now: datetime | None = None) -> timedelta | None:
+    if attempt.deadline_at is None:
+        return None
+    return max(attempt.deadline_at - (now or utcnow()), timedelta(0))
+
+
+def accepts_answers(attempt: Attempt, now: datetime | None = None) -> bool:
+    if attempt.status != "open":
+        return False
+    return attempt.deadline_at is None or (now or utcnow()) <= attempt.deadline_at + GRACE
+
+
+@dataclass(frozen=True)
+class IncomingAnswer:
+    key: str
+    values: list[str]
+    # The phone's counter for this attempt (script saves). None for a plain form
+    # post: what the member sees in the form is what they mean, so it wins.
+    seq: int | None = None
+
+
+def save_answers(attempt: Attempt, incoming: list[IncomingAnswer]) -> list[str]:
+    """Store answers; return the keys now safely on the server. Unknown keys
+    are ignored; an answer older than the stored one is acknowledged unchanged."""
+    if not accepts_answers(attempt):
+        raise AttemptRefused(_("This attempt is closed; answers can no longer be changed."))
+    questions = _questions_by_key(attempt)
+    saved = []
+    for answer in incoming:
+        question = questions.get(answer.key)
+        if question is None:
+            continue
+        response = KINDS[question.kind].read_response(question.data, answer.values)
+        _upsert_answer(attempt.id, answer.key, response, answer.seq)
+        saved.append(answer.key)
+    return saved
+
+
+def _upsert_answer(attempt_id: int, key: str, response: Any, seq: int | None) -> None:
+    statement = upsert_insert(Answer).values(
+        attempt_id=attempt_id, question_key=key, response={"value": response}, client_seq=seq or 0,
+        saved_at=utcnow())
+    changes = {"response": statement.excluded.response, "saved_at": statement.excluded.saved_at}
+    if seq is None:
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=["attempt_id", "question_key"], set_=changes))
+        return
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["attempt_id", "question_key"],
+        set_={**changes, "client_seq": statement.excluded.client_seq},
+        where=Answer.client_seq <= statement.excluded.client_seq,
+    ))
+
+
+def _questions_by_key(attempt: Attempt) -> dict[str, Question]:
+    return {q.key: q for q in attempt.version.questions}
+
+
+def saved_responses(attempt: Attempt) -> dict[str, Any]:
+    rows = db.session.execute(
+        select(Answer.question_key, Answer.response).where(Answer.attempt_id == attempt.id))
+    return {key: response.get("value") for key, response in rows}
+
+
+def answer_scores(attempt: Attempt) -> dict[str, float | None]:
+    return dict(db.session.execute(
+        select(Answer.question_key, Answer.score).where(Answer.attempt_id == attempt.id)).all())
+
+
+def submit_attempt(attempt: Attempt, *, auto: bool = False) -> Attempt:
+    """Grade the attempt once. A second submit (double tap, retry, replay)
+    returns the graded attempt unchanged."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "open")
+        .values(status="submitted", submitted_at=now, auto_submitted=auto)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(attempt)
+    if not claimed:
+        return attempt
+    _grade(attempt)
+    return attempt
+
+
+def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Submit, with what was saved, an attempt whose time (and grace) ran out."""
+    if attempt.status == "open" and attempt.deadline_at and (now or utcnow()) > attempt.deadline_at + GRACE:
+        submit_attempt(attempt, auto=True)
+        return True
+    return False
+
+
+def _grade(attempt: Attempt) -> None:
+    version = attempt.version
+    responses = saved_responses(attempt)
+    grade = grade_attempt(version.questions, responses)
+    attempt.score, attempt.max_score, attempt.percent = grade.score, grade.max_score, grade.percent
+    attempt.passed = grade.passed(version.settings.get("pass_mark", 70))
+    for answer in db.session.scalars(select(Answer).where(Answer.attempt_id == attempt.id)):
+        answer.score = grade.per_question.get(answer.question_key)
+    user = db.session.get(User, attempt.user_id)
+    lesson = db.session.get(Lesson, attempt.lesson_id)
+    progress = progress_for(user, lesson)
+    _refresh_scores(progress, version, attempt, responses)
+    _refresh_completion(user, lesson, progress)
+    db.session.flush()
+
+
+def _refresh_scores(progress: LessonProgress, version: LessonVersion, attempt: Attempt,
+                    responses: dict[str, Any]) -> None:
+    submitted = db.session.scalars(
+        select(Attempt).where(Attempt.user_id == attempt.user_id, Attempt.lesson_id == attempt.lesson_id,
+                              Attempt.status == "submitted").order_by(Attempt.number)
+    ).all()
+    progress.attempts_used = len(submitted)
+    progress.counted_percent = counted_percent(version.settings.get("counted_attempt", "highest"),
+                                               [a.percent for a in submitted])
+    pass_mark = version.settings.get("pass_mark", 70)
+    passed = progress.counted_percent is None or progress.counted_percent >= pass_mark
+    now = utcnow()
+    if passed and progress.quiz_passed_at is None:
+        progress.quiz_passed_at = now
+    elif not passed:
+        progress.quiz_passed_at = None
+    reflections = [q.key for q in version.questions if q.kind == "reflection"]
+    if reflections and all(responses.get(key) for key in reflections) and progress.reflection_submitted_at is None:
+        progress.reflection_submitted_at = now
+    progress.updated_at = now
+
+
+def _refresh_completion(user: User, lesson: Lesson, progress: LessonProgress) -> None:
+    version = current_version(lesson)
+    needs_reflection = any(q.kind == "reflection" for q in version.questions)
+    complete = (progress.read_at and progress.quiz_passed_at
+                and (progress.reflection_submitted_at or not needs_reflection))
+    if complete and progress.completed_at is None:
+        progress.completed_at = utcnow()
+        due = due_date(user, lesson)
+        progress.on_time = None if due is None else progress.completed_at.astimezone(VIETNAM).date() <= due
+
+
+def current_version(lesson: Lesson) -> LessonVersion:
+    return db.session.scalars(select(LessonVersion).where(
+        LessonVersion.lesson_id == lesson.id, LessonVersion.number == lesson.latest_version_number)).one()
+
+
+def due_date(user: User, lesson: Lesson) -> date | None:
+    """The earliest closing date among the member's campaigns with this lesson."""
+    dates = [c.closes_on for c in campaigns_assigned_to(user) if any(l.id == lesson.id for l in c.lessons)]
+    return min(dates) if dates else None
+
+
+def attempts_of(user: User, lesson: Lesson) -> list[Attempt]:
+    return list(db.session.scalars(
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.lesson_id == lesson.id).order_by(Attempt.number)))
+
+
+def may_show_answers(user: User, attempt: Attempt, today: date | None = None) -> bool:
+    """Whether the correct answers and explanations may be shown for a submitted
+    attempt, following the lesson's `show_answers` setting."""
+    if attempt.status != "submitted":
+        return False
+    rule = attempt.version.settings.get("show_answers", "after_submit")
+    if rule == "after_submit":
+        return True
+    if rule == "after_pass":
+        return bool(attempt.passed)
+    if rule == "after_last_attempt":
+        allowed = attempt.version.settings.get("attempts_allowed")
+        return allowed is not None and _attempt_count(user.id, attempt.lesson_id) >= allowed
+    if rule == "after_close":
+        lesson = db.session.get(Lesson, attempt.lesson_id)
+        closing = [c.closes_on for c in campaigns_assigned_to(user) if any(l.id == lesson.id for l in c.lessons)]
+        return not closing or (today or vietnam_today()) > max(closing)
+    return False

@@ -1,0 +1,218 @@
+// Saves each answer as it is given, and never loses one.
+//
+// Every change is written to localStorage first, with a sequence number, then
+// sent to the server. Until the server acknowledges it, the answer stays queued
+// on the phone: through a lost connection, a reload or an expired session.
+// The server ignores a save older than the one it holds, so retries are safe.
+// Without this script the page is a plain form that posts every answer.
+(function () {
+  "use strict";
+  var form = document.getElementById("quiz-form");
+  if (!form || !window.fetch || !window.JSON) return;
+
+  var storeKey = "quiz-attempt-" + form.dataset.attempt;
+  var token = form.querySelector("input[name=csrf_token]").value;
+  var sync = document.getElementById("sync");
+  var state = load();
+  var sending = false;
+  var retryTimer = null;
+
+  function load() {
+    try {
+      var saved = JSON.parse(localStorage.getItem(storeKey) || "null");
+      if (saved && saved.pending) return saved;
+    } catch (e) { /* private mode or corrupt: start afresh */ }
+    return { seq: 0, pending: {}, submit: false };
+  }
+
+  function persist() {
+    try { localStorage.setItem(storeKey, JSON.stringify(state)); } catch (e) { /* full: server copy remains */ }
+  }
+
+  // Translated messages come from data-t* attributes (no inline script: CSP).
+  function text(name) { return form.dataset["t" + name] || ""; }
+
+  function fieldset(key) { return document.getElementById("question-" + key); }
+
+  function valuesOf(box) {
+    var out = [];
+    box.querySelectorAll("input, textarea").forEach(function (input) {
+      if (input.type === "hidden") return;
+      if ((input.type === "radio" || input.type === "checkbox") && !input.checked) return;
+      out.push(input.value);
+    });
+    return out;
+  }
+
+  function applyValues(box, values) {
+    box.querySelectorAll("input, textarea").forEach(function (input) {
+      if (input.type === "hidden") return;
+      if (input.type === "radio" || input.type === "checkbox") input.checked = values.indexOf(input.value) !== -1;
+      else input.value = values[0] || "";
+    });
+  }
+
+  function mark(key, status) {
+    var box = fieldset(key);
+    var line = box && box.querySelector(".qstatus");
+    if (!line) return;
+    line.dataset.status = status;
+    line.textContent = text(status);
+  }
+
+  function summary() {
+    var waiting = Object.keys(state.pending).length;
+    if (!waiting) { sync.textContent = ""; sync.dataset.state = "ok"; return; }
+    sync.dataset.state = navigator.onLine ? "sending" : "offline";
+    sync.textContent = (navigator.onLine ? text("sending") : text("offline")).replace("{n}", waiting);
+  }
+
+  function record(box) {
+    var key = box.dataset.key;
+    state.seq += 1;
+    state.pending[key] = { values: valuesOf(box), seq: state.seq };
+    persist();
+    mark(key, "pending");
+    summary();
+    schedule(300);
+  }
+
+  function schedule(ms) {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(flush, ms);
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin", redirect: "manual",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token },
+      body: JSON.stringify(body || {})
+    });
+  }
+
+  function flush() {
+    var keys = Object.keys(state.pending);
+    if (sending) return Promise.resolve(false);
+    if (!keys.length) return Promise.resolve(true);
+    sending = true;
+    var batch = keys.map(function (key) {
+      return { key: key, values: state.pending[key].values, seq: state.pending[key].seq };
+    });
+    keys.forEach(function (key) { mark(key, "qsending"); });
+    return post(form.dataset.saveUrl, { answers: batch }).then(function (response) {
+      if (response.status === 409) {  // the attempt closed (time ran out elsewhere)
+        clearStore();
+        window.location = form.dataset.resultUrl;
+        return false;
+      }
+      if (response.type === "opaqueredirect" || response.status === 400 || response.status === 401) {
+        throw new Error("session");  // signed out or token expired: keep everything queued
+      }
+      if (!response.ok) throw new Error("http " + response.status);
+      return response.json().then(function (data) {
+        batch.forEach(function (sent) {
+          var now = state.pending[sent.key];
+          if (now && now.seq <= sent.seq && data.saved.indexOf(sent.key) !== -1) {
+            delete state.pending[sent.key];
+            mark(sent.key, "saved");
+          }
+        });
+        persist();
+        return true;
+      });
+    }).catch(function (error) {
+      keys.forEach(function (key) { if (state.pending[key]) mark(key, "pending"); });
+      if (error && error.message === "session") sync.textContent = text("session");
+      schedule(10000);
+      return false;
+    }).then(function (ok) {
+      sending = false;
+      if (ok === false) return false;
+      summary();
+      if (Object.keys(state.pending).length) { schedule(200); return false; }
+      if (state.submit) return submit();
+      return true;
+    });
+  }
+
+  function clearStore() {
+    try { localStorage.removeItem(storeKey); } catch (e) { /* nothing to clear */ }
+  }
+
+  function submit() {
+    state.submit = true;
+    persist();
+    if (Object.keys(state.pending).length) {
+      sync.textContent = navigator.onLine ? text("sending").replace("{n}", Object.keys(state.pending).length) : text("submitoffline");
+      return flush();
+    }
+    sync.textContent = text("submitting");
+    return post(form.dataset.submitUrl).then(function (response) {
+      if (!response.ok) throw new Error("http " + response.status);
+      return response.json();
+    }).then(function (data) {
+      clearStore();
+      window.location = data.result;
+    }).catch(function () {
+      sync.textContent = text("submitoffline");
+      schedule(10000);
+    });
+  }
+
+  // Answers typed on this phone but not yet acknowledged win over the page.
+  Object.keys(state.pending).forEach(function (key) {
+    var box = fieldset(key);
+    if (!box) { delete state.pending[key]; return; }
+    applyValues(box, state.pending[key].values);
+    mark(key, "pending");
+  });
+
+  form.addEventListener("change", function (event) {
+    var box = event.target.closest("fieldset.question");
+    if (box) record(box);
+  });
+  form.addEventListener("input", function (event) {
+    var box = event.target.closest("fieldset.question");
+    if (box && (event.target.tagName === "TEXTAREA" || event.target.type === "text")) {
+      countWords(box);
+      clearTimeout(box.typingTimer);
+      box.typingTimer = setTimeout(function () { record(box); }, 800);  // autosave drafts while typing
+    }
+  });
+  form.addEventListener("submit", function (event) {
+    var action = event.submitter ? event.submitter.value : "submit";
+    event.preventDefault();
+    form.querySelectorAll("fieldset.question").forEach(function (box) {
+      var key = box.dataset.key;
+      if (!state.pending[key] && box.querySelector(".qstatus").dataset.status !== "saved") record(box);
+    });
+    if (action === "submit") submit(); else flush();
+  });
+  window.addEventListener("online", function () { summary(); flush(); });
+  window.addEventListener("offline", summary);
+
+  function countWords(box) {
+    var area = box.querySelector("textarea");
+    var out = box.querySelector(".words .count");
+    if (!area || !out) return;
+    var n = area.value.trim() ? area.value.trim().split(/\s+/).length : 0;
+    out.textContent = text("words").replace("{n}", n);
+  }
+  form.querySelectorAll("fieldset.question").forEach(countWords);
+
+  // The countdown is a courtesy: the server enforces the limit.
+  var timer = document.getElementById("timer");
+  if (timer) {
+    var end = Date.now() + parseInt(timer.dataset.secondsLeft, 10) * 1000;
+    var clock = timer.querySelector(".clock");
+    var tick = setInterval(function () {
+      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+      clock.textContent = Math.floor(left / 60) + ":" + ("0" + (left % 60)).slice(-2);
+      timer.classList.toggle("urgent", left <= 60);
+      if (left === 0) { clearInterval(tick); submit(); }
+    }, 1000);
+  }
+
+  summary();
+  if (state.submit) submit(); else flush();
+})();

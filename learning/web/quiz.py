@@ -1,0 +1,109 @@
+"""Quiz attempts: answering (plain form posts, or one answer at a time from the
+page's script), submitting once, and the result with its review."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from learning import db
+from learning.models import Attempt
+from learning.services import study
+from learning.services.permissions import SIGNED_IN, owns_attempt, requires
+
+bp = Blueprint("quiz", __name__)
+
+MAX_ANSWERS_PER_SAVE = 200
+
+
+@bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@requires(SIGNED_IN)
+def attempt(attempt_id: int):
+    item = _own_attempt(attempt_id)
+    if study.close_if_expired(item):
+        db.session.commit()
+    if item.status != "open":
+        return redirect(url_for("quiz.result", attempt_id=item.id))
+    error = None
+    if request.method == "POST":
+        try:
+            study.save_answers(item, _answers_from_form(item))
+        except study.AttemptRefused as refused:
+            error = str(refused)
+        else:
+            if request.form.get("action") == "submit":
+                study.submit_attempt(item)
+                db.session.commit()
+                return redirect(url_for("quiz.result", attempt_id=item.id))
+            db.session.commit()
+    return render_template("quiz/attempt.html", attempt=item, version=item.version,
+                           questions=_planned_questions(item), saved=study.saved_responses(item),
+                           time_left=study.time_left(item), error=error,
+                           just_saved=request.method == "POST" and error is None)
+
+
+@bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
+@requires(SIGNED_IN)
+def save_answers(attempt_id: int):
+    """JSON from the page's script: {"answers": [{"key", "values", "seq"}]}."""
+    item = _own_attempt(attempt_id)
+    payload = request.get_json(silent=True) or {}
+    incoming = [study.IncomingAnswer(str(a.get("key", "")), [str(v) for v in a.get("values", [])][:20],
+                                     int(a.get("seq", 0)))
+                for a in payload.get("answers", [])[:MAX_ANSWERS_PER_SAVE] if isinstance(a, dict)]
+    try:
+        saved = study.save_answers(item, incoming)
+    except study.AttemptRefused as refused:
+        db.session.rollback()
+        return jsonify(error=str(refused), closed=True, result=url_for("quiz.result", attempt_id=item.id)), 409
+    db.session.commit()
+    left = study.time_left(item)
+    return jsonify(saved=saved, seconds_left=int(left.total_seconds()) if left is not None else None)
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@requires(SIGNED_IN)
+def submit(attempt_id: int):
+    """Idempotent: submitting twice grades once."""
+    item = _own_attempt(attempt_id)
+    study.submit_attempt(item)
+    db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(result=url_for("quiz.result", attempt_id=item.id))
+    return redirect(url_for("quiz.result", attempt_id=item.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+@requires(SIGNED_IN)
+def result(attempt_id: int):
+    item = _own_attempt(attempt_id)
+    if study.close_if_expired(item):
+        db.session.commit()
+    if item.status == "open":
+        return redirect(url_for("quiz.attempt", attempt_id=item.id))
+    return render_template("quiz/result.html", attempt=item, version=item.version,
+                           questions=_planned_questions(item), saved=study.saved_responses(item),
+                           scores=study.answer_scores(item), show_answers=study.may_show_answers(current_user, item),
+                           lesson=item.version.lesson)
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    item = db.session.get(Attempt, attempt_id)
+    if item is None or not owns_attempt(current_user, item):
+        abort(404)
+    return item
+
+
+def _planned_questions(item: Attempt):
+    """Questions in the attempt's fixed order, each with its choices in order."""
+    by_key = {q.key: q for q in item.version.questions}
+    planned = []
+    for step in item.plan:
+        question = by_key[step["key"]]
+        choices = {c["key"]: c for c in question.data.get("choices", [])}
+        planned.append((question, [choices[k] for k in step["choices"]]))
+    return planned
+
+
+def _answers_from_form(item: Attempt) -> list[study.IncomingAnswer]:
+    return [study.IncomingAnswer(step["key"], request.form.getlist(f"q-{step['key']}"))
+            for step in item.plan if f"q-{step['key']}" in request.form]

@@ -1,0 +1,308 @@
+"""Members study: campaigns assign lessons, attempts never lose an answer,
+submitting grades once, time limits hold, progress and completion roll up."""
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from learning import db
+from learning.clock import vietnam_today
+from learning.models import Answer, Attempt, LessonProgress
+from learning.services import campaigns, study
+from learning.services.campaigns import CampaignInput
+
+
+def correct_values(question) -> list[str]:
+    """What a member who knows the answer submits, as form values."""
+    data = question.data
+    if question.kind in ("single", "multiple"):
+        return [c["key"] for c in data["choices"] if c["correct"]]
+    if question.kind == "true_false":
+        return ["true" if data["answer"] else "false"]
+    if question.kind == "short_text":
+        return [data["answers"][0]]
+    return ["Chi bộ chúng tôi sẽ số hoá sổ sách và họp trực tuyến khi cần. " * 12]
+
+
+def form_of(attempt, values_for=correct_values, skip=()):
+    data = {}
+    for question in attempt.version.questions:
+        if question.key not in skip:
+            data[f"q-{question.key}"] = values_for(question)
+    return data
+
+
+@pytest.fixture
+def lesson(publish_file):
+    return publish_file("57-nq-tw-2024.md")
+
+
+@pytest.fixture
+def member(make_user):
+    return make_user(name="Hoàng Văn Học")
+
+
+def start(client, lesson):
+    response = client.submit(f"/lessons/{lesson.slug}/quiz", token_from=f"/lessons/{lesson.slug}")
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    db.session.expire_all()
+    return db.session.scalars(select(Attempt).order_by(Attempt.id.desc())).first()
+
+
+def test_a_full_attempt_without_javascript(client, login, member, lesson):
+    login(member)
+    page = client.get(f"/lessons/{lesson.slug}").get_data(as_text=True)
+    assert "57-NQ/TW" in page
+    attempt = start(client, lesson)
+    quiz = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    # The page never carries the correct answers before they may be shown.
+    assert '"correct"' not in quiz and "đáp án đúng" not in quiz.lower()
+    response = client.submit(f"/attempts/{attempt.id}", {**form_of(attempt), "action": "submit"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/result")
+    db.session.expire_all()
+    assert attempt.status == "submitted" and attempt.percent == 100.0 and attempt.passed
+    result = client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert "100%" in result and "Đạt" in result
+    progress = db.session.scalars(select(LessonProgress)).one()
+    assert progress.read_at and progress.quiz_passed_at and progress.reflection_submitted_at
+    assert progress.completed_at and progress.counted_percent == 100.0
+
+
+def test_saving_part_way_keeps_answers_for_later_and_other_devices(client, app, login, member, lesson):
+    login(member)
+    attempt = start(client, lesson)
+    first = attempt.version.questions[0]
+    client.submit(f"/attempts/{attempt.id}", {f"q-{first.key}": correct_values(first), "action": "save"})
+    # Another phone: a fresh client signs in and finds the saved answer checked.
+    from tests.conftest import FormClient, PASSWORD
+    other = FormClient(app.test_client())
+    other.submit("/login", {"identifier": member.phone, "password": PASSWORD})
+    page = other.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert _checked(page, f"q-{first.key}", correct_values(first)[0])
+
+
+def _checked(html, name, value):
+    import re
+    pattern = rf'name="{re.escape(name)}" value="{re.escape(value)}"\s+checked'
+    return re.search(pattern, html) is not None
+
+
+def test_json_saves_are_ordered_by_the_phones_sequence(client, login, member, lesson):
+    login(member)
+    attempt = start(client, lesson)
+    question = next(q for q in attempt.version.questions if q.kind == "single")
+    keys = [c["key"] for c in question.data["choices"]]
+    token = client.csrf_token(f"/attempts/{attempt.id}")
+
+    def save(value, seq):
+        return client.post(f"/attempts/{attempt.id}/answers", json={"answers": [
+            {"key": question.key, "values": [value], "seq": seq}]}, headers={"X-CSRFToken": token})
+
+    assert save(keys[0], 5).get_json()["saved"] == [question.key]
+    assert save(keys[1], 3).status_code == 200  # a late retry of an older save
+    assert study.saved_responses(attempt)[question.key] == keys[0]
+    save(keys[1], 6)
+    assert study.saved_responses(attempt)[question.key] == keys[1]
+
+
+def test_double_submit_and_replay_grade_once(client, login, member, lesson):
+    login(member)
+    attempt = start(client, lesson)
+    client.submit(f"/attempts/{attempt.id}", {**form_of(attempt), "action": "save"})
+    token = client.csrf_token(f"/attempts/{attempt.id}")
+    first = client.post(f"/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token, "Accept": "application/json"})
+    again = client.post(f"/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token, "Accept": "application/json"})
+    assert first.status_code == again.status_code == 200
+    db.session.expire_all()
+    submitted_at = attempt.submitted_at
+    assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
+    client.post(f"/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token})
+    db.session.expire_all()
+    assert attempt.submitted_at == submitted_at
+    # Saving after submission is refused; nothing changes.
+    late = client.post(f"/attempts/{attempt.id}/answers", json={"answers": []}, headers={"X-CSRFToken": token})
+    assert late.status_code == 409
+
+
+def test_time_limit_is_enforced_by_the_server(client, login, member, lesson):
+    login(member)
+    attempt = start(client, lesson)
+    question = next(q for q in attempt.version.questions if q.kind == "true_false")
+    client.submit(f"/attempts/{attempt.id}", {f"q-{question.key}": correct_values(question), "action": "save"})
+    attempt.deadline_at = attempt.started_at - timedelta(minutes=1)  # the time ran out a while ago
+    db.session.commit()
+    token = client.csrf_token(f"/lessons/{lesson.slug}")
+    late = client.post(f"/attempts/{attempt.id}/answers", headers={"X-CSRFToken": token},
+                       json={"answers": [{"key": question.key, "values": ["true"], "seq": 99}]})
+    assert late.status_code == 409
+    page = client.get(f"/attempts/{attempt.id}")
+    assert page.status_code == 302 and page.headers["Location"].endswith("/result")
+    db.session.expire_all()
+    assert attempt.status == "submitted" and attempt.auto_submitted
+    assert attempt.score == question.points  # what was saved before the end counts
+
+
+def test_answers_within_the_grace_period_are_accepted(client, login, member, lesson):
+    login(member)
+    attempt = start(client, lesson)
+    question = attempt.version.questions[0]
+    attempt.deadline_at = db.utcnow() - study.GRACE / 2
+    db.session.commit()
+    token = client.csrf_token(f"/lessons/{lesson.slug}")
+    response = client.post(f"/attempts/{attempt.id}/answers", headers={"X-CSRFToken": token},
+                           json={"answers": [{"key": question.key, "values": correct_values(question), "seq": 1}]})
+    assert response.status_code == 200
+
+
+def test_attempts_allowed_are_not_exceeded(client, login, member, lesson):
+    login(member)
+    allowed = lesson.versions[-1].settings["attempts_allowed"]
+    for _ in range(allowed):
+        attempt = start(client, lesson)
+        client.submit(f"/attempts/{attempt.id}", {"action": "submit"})
+    response = client.submit(f"/lessons/{lesson.slug}/quiz", token_from=f"/lessons/{lesson.slug}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/lessons/{lesson.slug}")
+    assert "đã dùng hết" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Attempt)) == allowed
+
+
+def test_concurrent_starts_create_one_attempt(app, member, lesson):
+    """Two requests from the same member at once (a double tap on a slow network)."""
+    version = lesson.versions[-1]
+    barrier = threading.Barrier(4)
+    ids, errors = [], []
+
+    def start_in_own_context():
+        with app.app_context():
+            try:
+                user, item = db.session.get(type(member), member.id), db.session.get(type(lesson), lesson.id)
+                barrier.wait()
+                attempt = study.start_attempt(user, item, db.session.get(type(version), version.id))
+                db.session.commit()
+                ids.append(attempt.id)
+            except Exception as error:  # collected and asserted below
+                errors.append(error)
+
+    threads = [threading.Thread(target=start_in_own_context) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    assert len(set(ids)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
+
+
+def test_an_attempt_is_only_for_its_member(client, login, member, make_user, lesson):
+    login(member)
+    attempt = start(client, lesson)
+    client.submit("/logout", token_from="/")
+    login(make_user(name="Người Khác", phone="0977777777"))
+    assert client.get(f"/attempts/{attempt.id}").status_code == 404
+    assert client.get(f"/attempts/{attempt.id}/result").status_code == 404
+    token = client.csrf_token("/")
+    assert client.post(f"/attempts/{attempt.id}/answers", json={"answers": []},
+                       headers={"X-CSRFToken": token}).status_code == 404
+
+
+def test_counted_score_follows_the_lessons_rule(client, login, member, lesson):
+    login(member)
+    wrong = start(client, lesson)
+    client.submit(f"/attempts/{wrong.id}", {"action": "submit"})  # nothing answered: 0%
+    right = start(client, lesson)
+    client.submit(f"/attempts/{right.id}", {**form_of(right), "action": "submit"})
+    db.session.expire_all()
+    progress = db.session.scalars(select(LessonProgress)).one()
+    assert lesson.versions[-1].settings["counted_attempt"] == "highest"
+    assert progress.counted_percent == 100.0 and progress.attempts_used == 2
+
+
+def test_correct_answers_hidden_when_the_settings_say_so(client, login, member, publish_file):
+    lesson = publish_file("66-nq-tw-2025.md")  # show answers: never
+    assert lesson.versions[-1].settings["show_answers"] == "never"
+    login(member)
+    attempt = start(client, lesson)
+    client.submit(f"/attempts/{attempt.id}", {"action": "submit"})
+    html = client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert "chưa hiện đáp án" in html
+    assert "Đáp án được chấp nhận" not in html and 'class="tag ok"' not in html
+
+
+def test_campaign_puts_lessons_on_the_members_home(client, login, member, lesson, tree, make_user):
+    admin = make_user(role="admin", phone="0966666666")
+    today = vietnam_today()
+    campaigns.create_campaign(admin, CampaignInput("Đợt 1", "", today, today + timedelta(days=10),
+                                                   [lesson.id], [tree["grassroots"].id]))
+    db.session.commit()
+    login(member)
+    home = client.get("/").get_data(as_text=True)
+    assert home.index('id="now"') < home.index(lesson.title)
+    assert "chưa học" in home
+    assert (today + timedelta(days=10)).strftime("%d/%m/%Y") in home
+
+
+def test_overdue_and_done_sections(client, login, member, lesson, tree, make_user, publish_file):
+    admin = make_user(role="admin", phone="0966666666")
+    other = publish_file("05-ct-tw-2016.md")
+    today = vietnam_today()
+    campaigns.create_campaign(admin, CampaignInput("Quá hạn", "", today - timedelta(days=20),
+                                                   today - timedelta(days=1), [other.id], [tree["province"].id]))
+    campaigns.create_campaign(admin, CampaignInput("Đang mở", "", today, today + timedelta(days=5),
+                                                   [lesson.id], [tree["cell_a"].id]))
+    db.session.commit()
+    login(member)
+    attempt = start(client, lesson)
+    client.submit(f"/attempts/{attempt.id}", {**form_of(attempt), "action": "submit"})
+    home = client.get("/").get_data(as_text=True)
+    overdue_at, done_at = home.index('id="overdue"'), home.index('id="done"')
+    assert overdue_at < home.index(other.title) < done_at < home.index(lesson.title)
+    progress = db.session.scalars(select(LessonProgress).where(LessonProgress.lesson_id == lesson.id)).one()
+    assert progress.on_time is True
+
+
+def test_reviewer_assigns_only_within_their_units(client, login, make_user, lesson, tree):
+    reviewer = make_user(role="reviewer", unit=tree["cell_a"], phone="0955555555")
+    login(reviewer)
+    page = client.get("/campaigns/new").get_data(as_text=True)
+    assert tree["cell_a"].name in page and tree["cell_b"].name not in page
+    today = vietnam_today()
+    form = {"title": "Đợt của chi bộ", "opens_on": today.isoformat(), "closes_on": (today + timedelta(days=3)).isoformat(),
+            "lessons": [str(lesson.id)], "units": [str(tree["cell_b"].id)]}
+    refused = client.submit("/campaigns/new", form)
+    assert refused.status_code == 200 and "đơn vị mình phụ trách" in refused.get_data(as_text=True)
+    form["units"] = [str(tree["cell_a"].id)]
+    assert client.submit("/campaigns/new", form).status_code == 302
+
+
+def test_campaign_form_reports_each_field(client, login, make_user):
+    login(make_user(role="editor", phone="0944444444"))
+    html = client.submit("/campaigns/new", {"title": "", "opens_on": "31/02/2026", "closes_on": ""}).get_data(as_text=True)
+    for message in ("Nhập tiêu đề", "dd/mm/yyyy", "Chọn ít nhất một bài học", "Chọn ít nhất một đơn vị"):
+        assert message in html
+
+
+@pytest.mark.parametrize("query", ["nghi quyet 57", "57-nq", "NGHỊ QUYẾT 57", "57-NQ/TW", "chuyen doi so"])
+def test_search_ignores_case_and_diacritics(client, login, member, publish_file, query):
+    publish_file("57-nq-tw-2024.md")
+    publish_file("05-ct-tw-2016.md")
+    login(member)
+    html = client.get("/search", query_string={"q": query}).get_data(as_text=True)
+    assert "57-NQ/TW" in html
+
+
+def test_search_finds_nothing_with_a_helpful_message(client, login, member, lesson):
+    login(member)
+    html = client.get("/search", query_string={"q": "không có văn bản này xyz"}).get_data(as_text=True)
+    assert "57-NQ/TW" not in html and "Không có bài học" in html
+
+
+def test_reading_is_recorded(client, login, member, lesson):
+    login(member)
+    client.get(f"/lessons/{lesson.slug}")
+    progress = db.session.scalars(select(LessonProgress)).one()
+    assert progress.started_at and progress.read_at is None
+    token = client.csrf_token(f"/lessons/{lesson.slug}")
+    assert client.post(f"/lessons/{lesson.slug}/read", headers={"X-CSRFToken": token}).status_code == 200
+    db.session.expire_all()
+    assert progress.read_at is not None
