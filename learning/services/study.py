@@ -24,9 +24,10 @@ from learning.authoring import KINDS
 from learning.clock import VIETNAM, vietnam_today
 from learning.db import upsert_insert, utcnow
 from learning.grading import attempt_plan, counted_percent, grade_attempt
-from learning.models import Answer, Attempt, Lesson, LessonProgress, LessonVersion, Question, User
+from learning.models import Answer, Attempt, Lesson, LessonProgress, LessonVersion, User
 from learning.services import DomainError
 from learning.services.campaigns import campaigns_assigned_to
+from learning.services.versions import has_reflection, quiz_questions
 
 # Answers already on their way when the time runs out are still accepted.
 GRACE = timedelta(seconds=30)
@@ -38,17 +39,17 @@ class AttemptRefused(DomainError):
 
 # -- progress ------------------------------------------------------------------
 
-def progress_for(user: User, lesson: Lesson) -> LessonProgress:
+def progress_for(user_id: int, lesson_id: int) -> LessonProgress:
     """The member's progress row for a lesson, created on first need (safely
     under concurrency: the unique (user, lesson) pair decides)."""
-    found = _find_progress(user.id, lesson.id)
+    found = _find_progress(user_id, lesson_id)
     if found is not None:
         return found
     db.session.execute(
-        upsert_insert(LessonProgress).values(user_id=user.id, lesson_id=lesson.id, attempts_used=0,
+        upsert_insert(LessonProgress).values(user_id=user_id, lesson_id=lesson_id, attempts_used=0,
                                              updated_at=utcnow()).on_conflict_do_nothing()
     )
-    return _find_progress(user.id, lesson.id)
+    return _find_progress(user_id, lesson_id)
 
 
 def _find_progress(user_id: int, lesson_id: int) -> LessonProgress | None:
@@ -58,7 +59,7 @@ def _find_progress(user_id: int, lesson_id: int) -> LessonProgress | None:
 
 
 def record_opened(user: User, lesson: Lesson) -> LessonProgress:
-    progress = progress_for(user, lesson)
+    progress = progress_for(user.id, lesson.id)
     if progress.started_at is None:
         progress.started_at = progress.updated_at = utcnow()
     return progress
@@ -68,7 +69,7 @@ def record_read(user: User, lesson: Lesson) -> LessonProgress:
     progress = record_opened(user, lesson)
     if progress.read_at is None:
         progress.read_at = progress.updated_at = utcnow()
-        _refresh_completion(user, lesson, progress)
+        _refresh_completion(user, lesson.id, current_version_id(lesson), progress)
     return progress
 
 
@@ -139,7 +140,7 @@ def save_answers(attempt: Attempt, incoming: list[IncomingAnswer]) -> list[str]:
     are ignored; an answer older than the stored one is acknowledged unchanged."""
     if not accepts_answers(attempt):
         raise AttemptRefused(_("This attempt is closed; answers can no longer be changed."))
-    questions = _questions_by_key(attempt)
+    questions = quiz_questions(attempt.version_id)
     saved = []
     for answer in incoming:
         question = questions.get(answer.key)
@@ -165,10 +166,6 @@ def _upsert_answer(attempt_id: int, key: str, response: Any, seq: int | None) ->
         set_={**changes, "client_seq": statement.excluded.client_seq},
         where=Answer.client_seq <= statement.excluded.client_seq,
     ))
-
-
-def _questions_by_key(attempt: Attempt) -> dict[str, Question]:
-    return {q.key: q for q in attempt.version.questions}
 
 
 def saved_responses(attempt: Attempt) -> dict[str, Any]:
@@ -207,62 +204,62 @@ def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
 
 
 def _grade(attempt: Attempt) -> None:
-    version = attempt.version
+    questions = quiz_questions(attempt.version_id)
+    settings = attempt.version.settings
     responses = saved_responses(attempt)
-    grade = grade_attempt(version.questions, responses)
+    grade = grade_attempt(questions.values(), responses)
     attempt.score, attempt.max_score, attempt.percent = grade.score, grade.max_score, grade.percent
-    attempt.passed = grade.passed(version.settings.get("pass_mark", 70))
-    for answer in db.session.scalars(select(Answer).where(Answer.attempt_id == attempt.id)):
-        answer.score = grade.per_question.get(answer.question_key)
-    user = db.session.get(User, attempt.user_id)
-    lesson = db.session.get(Lesson, attempt.lesson_id)
-    progress = progress_for(user, lesson)
-    _refresh_scores(progress, version, attempt, responses)
-    _refresh_completion(user, lesson, progress)
+    attempt.passed = grade.passed(settings.get("pass_mark", 70))
+    scored = [{"id": answer_id, "score": grade.per_question.get(key)} for answer_id, key in db.session.execute(
+        select(Answer.id, Answer.question_key).where(Answer.attempt_id == attempt.id))]
+    if scored:
+        db.session.execute(update(Answer), scored)  # one round trip for all answers
+    progress = progress_for(attempt.user_id, attempt.lesson_id)
+    _refresh_scores(progress, settings, attempt, responses, questions)
+    _refresh_completion(None, attempt.lesson_id, attempt.version_id, progress, user_id=attempt.user_id)
     db.session.flush()
 
 
-def _refresh_scores(progress: LessonProgress, version: LessonVersion, attempt: Attempt,
-                    responses: dict[str, Any]) -> None:
-    submitted = db.session.scalars(
-        select(Attempt).where(Attempt.user_id == attempt.user_id, Attempt.lesson_id == attempt.lesson_id,
-                              Attempt.status == "submitted").order_by(Attempt.number)
+def _refresh_scores(progress: LessonProgress, settings: dict, attempt: Attempt,
+                    responses: dict[str, Any], questions) -> None:
+    percents = db.session.scalars(
+        select(Attempt.percent).where(Attempt.user_id == attempt.user_id, Attempt.lesson_id == attempt.lesson_id,
+                                      Attempt.status == "submitted").order_by(Attempt.number)
     ).all()
-    progress.attempts_used = len(submitted)
-    progress.counted_percent = counted_percent(version.settings.get("counted_attempt", "highest"),
-                                               [a.percent for a in submitted])
-    pass_mark = version.settings.get("pass_mark", 70)
+    progress.attempts_used = len(percents)
+    progress.counted_percent = counted_percent(settings.get("counted_attempt", "highest"), percents)
+    pass_mark = settings.get("pass_mark", 70)
     passed = progress.counted_percent is None or progress.counted_percent >= pass_mark
     now = utcnow()
     if passed and progress.quiz_passed_at is None:
         progress.quiz_passed_at = now
     elif not passed:
         progress.quiz_passed_at = None
-    reflections = [q.key for q in version.questions if q.kind == "reflection"]
+    reflections = [q.key for q in questions.values() if q.kind == "reflection"]
     if reflections and all(responses.get(key) for key in reflections) and progress.reflection_submitted_at is None:
         progress.reflection_submitted_at = now
     progress.updated_at = now
 
 
-def _refresh_completion(user: User, lesson: Lesson, progress: LessonProgress) -> None:
-    version = current_version(lesson)
-    needs_reflection = any(q.kind == "reflection" for q in version.questions)
+def _refresh_completion(user: User | None, lesson_id: int, version_id: int, progress: LessonProgress,
+                        user_id: int | None = None) -> None:
     complete = (progress.read_at and progress.quiz_passed_at
-                and (progress.reflection_submitted_at or not needs_reflection))
+                and (progress.reflection_submitted_at or not has_reflection(version_id)))
     if complete and progress.completed_at is None:
         progress.completed_at = utcnow()
-        due = due_date(user, lesson)
+        member = user or db.session.get(User, user_id)
+        due = due_date(member, lesson_id)
         progress.on_time = None if due is None else progress.completed_at.astimezone(VIETNAM).date() <= due
 
 
-def current_version(lesson: Lesson) -> LessonVersion:
-    return db.session.scalars(select(LessonVersion).where(
-        LessonVersion.lesson_id == lesson.id, LessonVersion.number == lesson.latest_version_number)).one()
+def current_version_id(lesson: Lesson) -> int:
+    return db.session.scalar(select(LessonVersion.id).where(
+        LessonVersion.lesson_id == lesson.id, LessonVersion.number == lesson.latest_version_number))
 
 
-def due_date(user: User, lesson: Lesson) -> date | None:
+def due_date(user: User, lesson_id: int) -> date | None:
     """The earliest closing date among the member's campaigns with this lesson."""
-    dates = [c.closes_on for c in campaigns_assigned_to(user) if any(l.id == lesson.id for l in c.lessons)]
+    dates = [c.closes_on for c in campaigns_assigned_to(user) if any(l.id == lesson_id for l in c.lessons)]
     return min(dates) if dates else None
 
 
@@ -285,7 +282,7 @@ def may_show_answers(user: User, attempt: Attempt, today: date | None = None) ->
         allowed = attempt.version.settings.get("attempts_allowed")
         return allowed is not None and _attempt_count(user.id, attempt.lesson_id) >= allowed
     if rule == "after_close":
-        lesson = db.session.get(Lesson, attempt.lesson_id)
-        closing = [c.closes_on for c in campaigns_assigned_to(user) if any(l.id == lesson.id for l in c.lessons)]
+        closing = [c.closes_on for c in campaigns_assigned_to(user)
+                   if any(l.id == attempt.lesson_id for l in c.lessons)]
         return not closing or (today or vietnam_today()) > max(closing)
     return False

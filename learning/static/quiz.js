@@ -110,11 +110,11 @@
       }
       if (!response.ok) throw new Error("http " + response.status);
       return response.json().then(function (data) {
-        batch.forEach(function (sent) {
-          var now = state.pending[sent.key];
-          if (now && now.seq <= sent.seq && data.saved.indexOf(sent.key) !== -1) {
-            delete state.pending[sent.key];
-            mark(sent.key, "saved");
+        data.saved.forEach(function (ack) {
+          var now = state.pending[ack.key];
+          if (now && now.seq <= ack.seq) {  // a newer answer given meanwhile stays queued
+            delete state.pending[ack.key];
+            mark(ack.key, "saved");
           }
         });
         persist();

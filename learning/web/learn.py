@@ -38,7 +38,7 @@ def lesson(slug: str):
         progress = None
     attempts = study.attempts_of(current_user, lesson)
     return render_template("learn/lesson.html", lesson=lesson, version=version, progress=progress,
-                           attempts=attempts, due_on=study.due_date(current_user, lesson))
+                           attempts=attempts, due_on=study.due_date(current_user, lesson.id))
 
 
 @bp.route("/lessons/<slug>/read", methods=["POST"])

@@ -57,7 +57,10 @@ def save_answers(attempt_id: int):
         return jsonify(error=str(refused), closed=True, result=url_for("quiz.result", attempt_id=item.id)), 409
     db.session.commit()
     left = study.time_left(item)
-    return jsonify(saved=saved, seconds_left=int(left.total_seconds()) if left is not None else None)
+    # Each acknowledgement names the save it answers, so the phone (and anyone
+    # checking) can tell exactly which answers are safe on the server.
+    acks = [{"key": a.key, "seq": a.seq} for a in incoming if a.key in saved]
+    return jsonify(attempt=item.id, saved=acks, seconds_left=int(left.total_seconds()) if left is not None else None)
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])

@@ -99,7 +99,7 @@ def test_json_saves_are_ordered_by_the_phones_sequence(client, login, member, le
         return client.post(f"/attempts/{attempt.id}/answers", json={"answers": [
             {"key": question.key, "values": [value], "seq": seq}]}, headers={"X-CSRFToken": token})
 
-    assert save(keys[0], 5).get_json()["saved"] == [question.key]
+    assert save(keys[0], 5).get_json()["saved"] == [{"key": question.key, "seq": 5}]
     assert save(keys[1], 3).status_code == 200  # a late retry of an older save
     assert study.saved_responses(attempt)[question.key] == keys[0]
     save(keys[1], 6)

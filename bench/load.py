@@ -1,0 +1,293 @@
+"""Load benchmark: saving answers and submitting attempts, against gunicorn
+and PostgreSQL on this machine, next to a trivial endpoint of the same app
+(GET /healthz) measured in the same run as the ceiling.
+
+Simulated members are wrk connections (two wrk threads, so that the load
+generator leaves the CPU to the server); every acknowledgement names what it
+acknowledges, which lets the script check the database afterwards. Before the run, the script signs the
+members in, publishes the lessons and opens their attempts; afterwards it
+checks that every answer and submission the server acknowledged is in the
+database. It prints figures and asserts nothing timed.
+
+    make bench                      # all benchmarks
+    .venv/bin/python bench/load.py  # this one; BENCH_DATABASE_URL, MEMBERS, SECONDS, RUNS, WORKERS tune it
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+
+from learning import create_app, db, migrate  # noqa: E402
+from learning.grading import attempt_plan  # noqa: E402
+from learning.models import Answer, Attempt, Lesson, LessonVersion, User  # noqa: E402
+from learning.services import accounts, org, publishing  # noqa: E402
+
+BASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SCHEMA = "bench_load"
+MEMBERS = int(os.environ.get("MEMBERS", 200))
+SECONDS = int(os.environ.get("SECONDS", 10))
+RUNS = int(os.environ.get("RUNS", 3))
+WORKERS = int(os.environ.get("WORKERS", 4))
+WRK_THREADS = 2  # like the ceiling's usual measurement: wrk must leave the CPU to the server
+SUBMIT_LESSONS = int(os.environ.get("SUBMIT_LESSONS", 60))  # open attempts per member for the submit phase
+PASSWORD = "bench-password"
+SOURCE = ROOT / "content" / "68-nq-tw-2025.md"
+LUA = Path(__file__).resolve().parent / "lua"
+
+
+@dataclass
+class Phase:
+    name: str
+    script: str
+    path: str
+
+
+PHASES = [Phase("ceiling (GET /healthz)", "healthz.lua", "/healthz"),
+          Phase("save an answer", "save.lua", "/"),
+          Phase("submit an attempt", "submit.lua", "/")]
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install -y wrk")
+    url = f"{BASE_URL}{'&' if '?' in BASE_URL else '?'}options=-csearch_path%3D{SCHEMA}"
+    fresh_schema()
+    migrate.upgrade(url)
+    work = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    secret = "bench-secret"
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret, "RATELIMIT_ENABLED": False,
+                      "PASSWORD_HASH_TIME_COST": 1, "PASSWORD_HASH_MEMORY_KIB": 1024, "PASSWORD_HASH_PARALLELISM": 1})
+    print(f"preparing {MEMBERS} members, {SUBMIT_LESSONS + 1} lessons ...", flush=True)
+    with app.app_context():
+        publish_lessons(SUBMIT_LESSONS + 1)
+        make_members(MEMBERS)
+        db.session.commit()
+    # Outside any app context: each sign-in request gets its own, as in production.
+    identities = sign_in_all(app)
+    with app.app_context():
+        lessons = list(db.session.scalars(select(Lesson).order_by(Lesson.id)))
+        members = list(db.session.scalars(select(User).order_by(User.id)))
+        save_attempts = open_attempts(members, lessons[:1], with_answers=False)
+        submit_attempts = open_attempts(members, lessons[1:], with_answers=True)
+        db.session.commit()
+        questions = question_values(lessons[0])
+    write_identities(work / "save.ids", identities, save_attempts, questions)
+    write_identities(work / "submit.ids", identities, submit_attempts, questions)
+
+    port = free_port()
+    server = start_gunicorn(url, secret, port)
+    try:
+        results = {phase.name: [] for phase in PHASES}
+        for run in range(RUNS):
+            for phase in PHASES:
+                if phase.script == "submit.lua" and run > 0:
+                    continue  # submissions are used up after one run: each is graded once
+                ids = work / ("submit.ids" if phase.script == "submit.lua" else "save.ids")
+                results[phase.name].append(run_wrk(phase, port, ids, work / f"acked-{phase.script}-{run}.txt"))
+        print_results(results)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(20)
+    with app.app_context():
+        check_acknowledged(work)
+
+
+# -- preparing -----------------------------------------------------------------
+
+def fresh_schema() -> None:
+    engine = create_engine(BASE_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    engine.dispose()
+
+
+def publish_lessons(count: int) -> list[Lesson]:
+    """The same real lesson under `count` ids, with no time limit and unlimited
+    attempts, so that attempts stay open for as long as the run lasts."""
+    source = SOURCE.read_text(encoding="utf-8")
+    source = re.sub(r"^- Thời gian làm bài:.*$", "- Thời gian làm bài: không giới hạn", source, flags=re.M)
+    source = re.sub(r"^- Số lần làm:.*$", "- Số lần làm: không giới hạn", source, flags=re.M)
+    folder = Path(tempfile.mkdtemp(prefix="bench-lessons-"))
+    for i in range(count):
+        (folder / f"bench-{i:03d}.md").write_text(source, encoding="utf-8")
+    results = publishing.import_files(sorted(folder.glob("*.md")))
+    return [r.lesson for r in results]
+
+
+def make_members(count: int) -> list[User]:
+    province = org.add_unit("Tỉnh ủy (tải thử)", "province")
+    cell = org.add_unit("Chi bộ (tải thử)", "cell", parent=province)
+    return [accounts.create_user(full_name=f"Đảng viên {i}", phone=f"08{i:08d}", password=PASSWORD, unit=cell)
+            for i in range(count)]
+
+
+def sign_in_all(app) -> dict[int, tuple[str, str]]:
+    """Sign every member in through the app itself; keep their cookie and CSRF token."""
+    with app.app_context():
+        members = [(m.id, m.phone) for m in db.session.scalars(select(User).order_by(User.id))]
+    identities = {}
+    for member_id, phone in members:
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        client.post("/login", data={"identifier": phone, "password": PASSWORD, "csrf_token": token})
+        page = client.get("/").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+        identities[member_id] = (f"{app.config['SESSION_COOKIE_NAME']}={cookie}", token)
+    return identities
+
+
+def open_attempts(members: list[User], lessons: list[Lesson], with_answers: bool) -> dict[int, list[int]]:
+    """Open one attempt per member and lesson, in bulk (setting up, not measuring)."""
+    versions = {v.lesson_id: v for v in db.session.scalars(
+        select(LessonVersion).where(LessonVersion.lesson_id.in_([lesson.id for lesson in lessons])))}
+    rows = []
+    for member in members:
+        for lesson in lessons:
+            version = versions[lesson.id]
+            rows.append({"user_id": member.id, "lesson_id": lesson.id, "version_id": version.id, "number": 1,
+                         "status": "open", "plan": attempt_plan(version.questions, False, False, None),
+                         "started_at": db.utcnow(), "auto_submitted": False})
+    ids = db.session.execute(insert(Attempt).returning(Attempt.id, Attempt.user_id), rows).all()
+    by_member: dict[int, list[int]] = {}
+    for attempt_id, user_id in ids:
+        by_member.setdefault(user_id, []).append(attempt_id)
+    if with_answers:
+        questions = versions[lessons[0].id].questions
+        db.session.execute(insert(Answer), [
+            {"attempt_id": attempt_id, "question_key": q.key, "response": {"value": first_value(q)},
+             "client_seq": 1, "saved_at": db.utcnow()}
+            for attempt_id, _user in ids for q in questions])
+    return by_member
+
+
+def first_value(question):
+    data = question.data
+    if question.kind == "multiple":
+        return [data["choices"][0]["key"]]
+    if question.kind == "single":
+        return data["choices"][0]["key"]
+    if question.kind == "true_false":
+        return True
+    return "30"
+
+
+def question_values(lesson: Lesson) -> list[tuple[str, str]]:
+    """For each question, one value a member could send from the form."""
+    version = lesson.versions[-1]
+    values = []
+    for q in version.questions:
+        if q.kind in ("single", "multiple"):
+            values.append((q.key, q.data["choices"][0]["key"]))
+        elif q.kind == "true_false":
+            values.append((q.key, "true"))
+        else:
+            values.append((q.key, "30"))
+    return values
+
+
+def write_identities(path: Path, identities, attempts: dict[int, list[int]], questions) -> None:
+    with path.open("w") as f:
+        for user_id, (cookie, csrf) in identities.items():
+            qs = ",".join(f"{key}={value}" for key, value in questions)
+            f.write(f"{cookie} {csrf} {','.join(map(str, attempts[user_id]))} {qs}\n")
+
+
+# -- running -------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(url: str, secret: str, port: int) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret, "RATELIMIT_STORAGE_URI": "memory://"}
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
+         "--backlog", "2048", "--log-level", "warning", "app:app"],
+        cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit("gunicorn did not start")
+
+
+def run_wrk(phase: Phase, port: int, ids: Path, acked: Path) -> dict:
+    env = {**os.environ, "BENCH_LUA": str(LUA), "BENCH_IDS": str(ids), "BENCH_ACKED": str(acked),
+           "BENCH_THREADS": str(WRK_THREADS)}
+    output = subprocess.run(
+        ["wrk", f"-t{WRK_THREADS}", f"-c{MEMBERS}", f"-d{SECONDS}s", "--timeout", "5s",
+         "-s", str(LUA / phase.script), f"http://127.0.0.1:{port}{phase.path}"],
+        capture_output=True, text=True, env=env, check=True).stdout
+    return parse_wrk(output)
+
+
+def parse_wrk(output: str) -> dict:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50, p95, p99 = map(float, re.search(r"LATENCY_MS p50=([\d.]+) p95=([\d.]+) p99=([\d.]+)", output).groups())
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    failures = int(errors.group(1)) if errors else 0
+    failures += sum(map(int, socket_errors.groups())) if socket_errors else 0
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    return {"rps": rps, "p50": p50, "p95": p95, "p99": p99, "errors": failures, "requests": requests}
+
+
+def print_results(results: dict[str, list[dict]]) -> None:
+    ceiling = statistics.median(r["rps"] for r in results[PHASES[0].name])
+    print(f"\n{MEMBERS} concurrent members, {WORKERS} gunicorn workers, {SECONDS}s per run, "
+          f"median of {RUNS} runs (submit: 1 run, every submission graded once)")
+    print(f"{'endpoint':26} {'req/s':>8} {'of ceiling':>10} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for name, runs in results.items():
+        med = {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50", "p95", "p99")}
+        errors = sum(r["errors"] for r in runs)
+        print(f"{name:26} {med['rps']:8.0f} {med['rps'] / ceiling:10.0%} {med['p50']:8.1f} {med['p95']:8.1f} "
+              f"{med['p99']:8.1f} {errors:7d}")
+
+
+# -- checking ------------------------------------------------------------------
+
+def check_acknowledged(work: Path) -> None:
+    """Every answer the server acknowledged is stored (with that save or a later
+    one), and every acknowledged submission is graded."""
+    expected: dict[tuple[int, str], int] = {}
+    for path in work.glob("acked-save.lua-*.txt"):
+        for line in path.read_text().splitlines():
+            attempt_id, key, seq = line.split()
+            expected[(int(attempt_id), key)] = max(expected.get((int(attempt_id), key), 0), int(seq))
+    stored = {(a, k): s for a, k, s in db.session.execute(
+        select(Answer.attempt_id, Answer.question_key, Answer.client_seq)
+        .where(Answer.attempt_id.in_({a for a, _k in expected})))}
+    missing = [key for key, seq in expected.items() if stored.get(key, -1) < seq]
+    submitted = {int(x) for path in work.glob("acked-submit.lua-*.txt") for x in path.read_text().split()}
+    graded = set(db.session.scalars(select(Attempt.id).where(
+        Attempt.id.in_(submitted), Attempt.status == "submitted", Attempt.percent.is_not(None))))
+    print(f"\nacknowledged answers checked: {len(expected)} (latest per question), missing: {len(missing)}")
+    print(f"acknowledged submissions checked: {len(submitted)}, not graded: {len(submitted - graded)}")
+
+
+if __name__ == "__main__":
+    main()

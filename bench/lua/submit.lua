@@ -1,0 +1,28 @@
+-- Members submit their open attempts one after another (their answers were
+-- saved beforehand). Each acknowledged submission names its attempt.
+dofile(os.getenv("BENCH_LUA") .. "/common.lua")
+
+function init(args)
+  members = my_members(load_identities(os.getenv("BENCH_IDS")), tonumber(os.getenv("BENCH_THREADS")))
+  turn = 0
+end
+
+function request()
+  turn = turn + 1
+  local me = members[(turn - 1) % #members + 1]
+  me.next = me.next + 1
+  local attempt = me.attempts[(me.next - 1) % #me.attempts + 1]
+  return wrk.format("POST", "/attempts/" .. attempt .. "/submit",
+    { ["Cookie"] = me.cookie, ["X-CSRFToken"] = me.csrf, ["Accept"] = "application/json" }, "")
+end
+
+function response(status, headers, body)
+  if status == 200 then
+    local attempt = body:match("/attempts/(%d+)/result")
+    if attempt then remember(attempt .. "\n") end
+  end
+end
+
+function done(summary, latency, requests)
+  report(latency)
+end

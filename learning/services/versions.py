@@ -1,0 +1,43 @@
+"""Published versions are immutable, so what grading needs of their questions
+can be kept in memory after the first read: saving an answer or submitting
+then costs no query for the quiz itself."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from learning import db
+from learning.models import Question
+
+CACHE_LIMIT = 2000  # versions; a few KB each
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    key: str
+    kind: str
+    points: int
+    data: dict[str, Any]
+
+
+def quiz_questions(version_id: int) -> dict[str, QuizQuestion]:
+    """The version's questions by key, in the author's order. The cache lives
+    on the app, so each app (and each test) starts with its own."""
+    cache: dict[int, dict[str, QuizQuestion]] = current_app.extensions.setdefault("quiz_questions", {})
+    found = cache.get(version_id)
+    if found is None:
+        rows = db.session.execute(
+            select(Question.key, Question.kind, Question.points, Question.data)
+            .where(Question.version_id == version_id).order_by(Question.position))
+        found = {key: QuizQuestion(key, kind, points, data) for key, kind, points, data in rows}
+        if len(cache) >= CACHE_LIMIT:
+            cache.clear()
+        cache[version_id] = found
+    return found
+
+
+def has_reflection(version_id: int) -> bool:
+    return any(q.kind == "reflection" for q in quiz_questions(version_id).values())
