@@ -14,7 +14,10 @@ database. It prints figures and asserts nothing timed.
 """
 from __future__ import annotations
 
+import asyncio
+import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -51,16 +54,26 @@ SOURCE = ROOT / "content" / "68-nq-tw-2025.md"
 LUA = Path(__file__).resolve().parent / "lua"
 
 
+PACE_MS = int(os.environ.get("PACE_MS", 1000))  # a paced member acts about once a second
+
+
 @dataclass
 class Phase:
     name: str
     script: str
     path: str
+    ids: str = "save.ids"
+    pace_ms: int = 0  # 0: as fast as the server answers (saturation)
+    every_run: bool = True  # False: the phase uses up what it works on
 
 
-PHASES = [Phase("ceiling (GET /healthz)", "healthz.lua", "/healthz"),
-          Phase("save an answer", "save.lua", "/"),
-          Phase("submit an attempt", "submit.lua", "/")]
+PHASES = [
+    Phase("ceiling (GET /healthz)", "healthz.lua", "/healthz"),
+    Phase("save an answer", "save.lua", "/"),
+    Phase("submit an attempt", "submit.lua", "/", ids="submit.ids", every_run=False),
+    Phase("save, paced", "save", "/", pace_ms=PACE_MS),
+    Phase("submit, paced", "submit", "/", ids="submit.ids", pace_ms=PACE_MS, every_run=False),
+]
 
 
 def main() -> None:
@@ -95,11 +108,12 @@ def main() -> None:
     try:
         results = {phase.name: [] for phase in PHASES}
         for run in range(RUNS):
-            for phase in PHASES:
-                if phase.script == "submit.lua" and run > 0:
-                    continue  # submissions are used up after one run: each is graded once
-                ids = work / ("submit.ids" if phase.script == "submit.lua" else "save.ids")
-                results[phase.name].append(run_wrk(phase, port, ids, work / f"acked-{phase.script}-{run}.txt"))
+            for number, phase in enumerate(PHASES):
+                if run and not phase.every_run:
+                    continue  # each submission is graded once: a second run would only replay them
+                acked = work / f"acked-{phase.script.removesuffix('.lua')}-{number}-{run}.txt"
+                runner = run_paced if phase.pace_ms else run_wrk
+                results[phase.name].append(runner(phase, port, work / phase.ids, acked))
         print_results(results)
     finally:
         server.send_signal(signal.SIGTERM)
@@ -237,15 +251,79 @@ def start_gunicorn(url: str, secret: str, port: int) -> subprocess.Popen:
 
 def run_wrk(phase: Phase, port: int, ids: Path, acked: Path) -> dict:
     env = {**os.environ, "BENCH_LUA": str(LUA), "BENCH_IDS": str(ids), "BENCH_ACKED": str(acked),
-           "BENCH_THREADS": str(WRK_THREADS)}
+           "BENCH_THREADS": str(WRK_THREADS), "BENCH_PACE_MS": str(phase.pace_ms)}
     output = subprocess.run(
         ["wrk", f"-t{WRK_THREADS}", f"-c{MEMBERS}", f"-d{SECONDS}s", "--timeout", "5s",
          "-s", str(LUA / phase.script), f"http://127.0.0.1:{port}{phase.path}"],
-        capture_output=True, text=True, env=env, check=True).stdout
+        stdout=subprocess.PIPE, text=True, env=env, check=True).stdout
     return parse_wrk(output)
 
 
+def run_paced(phase: Phase, port: int, ids: Path, acked: Path) -> dict:
+    """Members who think between requests: each opens a connection when it has
+    something to send, as phones do (wrk keeps idle connections open, which a
+    sync worker would wait on; in production a proxy buffers them)."""
+    return asyncio.run(_paced(phase, port, ids, acked))
+
+
+async def _paced(phase: Phase, port: int, ids: Path, acked: Path) -> dict:
+    members = [line.split() for line in ids.read_text().splitlines()]
+    latencies: list[float] = []
+    errors = 0
+    acks: list[str] = []
+    deadline = time.monotonic() + SECONDS
+
+    async def member(cookie: str, csrf: str, attempts: str, questions: str) -> None:
+        nonlocal errors
+        attempt_ids = attempts.split(",")
+        pairs = [q.split("=", 1) for q in questions.split(",")]
+        turn = 0
+        await asyncio.sleep(random.uniform(0, phase.pace_ms / 1000))
+        while time.monotonic() < deadline:
+            turn += 1
+            if phase.script == "save":
+                key, value = pairs[turn % len(pairs)]
+                path = f"/attempts/{attempt_ids[0]}/answers"
+                body = json.dumps({"answers": [{"key": key, "values": [value], "seq": 10**6 + turn}]})
+            else:
+                path = f"/attempts/{attempt_ids[(turn - 1) % len(attempt_ids)]}/submit"
+                body = ""
+            started = time.perf_counter()
+            status, text = await _post(port, path, body, cookie, csrf)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                errors += 1
+            elif phase.script == "save":
+                data = json.loads(text)
+                acks.extend(f"{data['attempt']} {a['key']} {a['seq']}\n" for a in data["saved"])
+            else:
+                acks.append(re.search(r"/attempts/(\d+)/result", text).group(1) + "\n")
+            await asyncio.sleep(random.uniform(0.5, 1.5) * phase.pace_ms / 1000)
+
+    began = time.monotonic()
+    await asyncio.gather(*(member(*m) for m in members))
+    acked.write_text("".join(acks))
+    cut = statistics.quantiles(latencies, n=100)
+    return {"rps": len(latencies) / (time.monotonic() - began), "p50": cut[49], "p95": cut[94], "p99": cut[98],
+            "errors": errors, "requests": len(latencies)}
+
+
+async def _post(port: int, path: str, body: str, cookie: str, csrf: str) -> tuple[int, str]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    payload = body.encode()
+    writer.write((f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\nX-CSRFToken: {csrf}\r\n"
+                  f"Content-Type: application/json\r\nAccept: application/json\r\n"
+                  f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n").encode() + payload)
+    await writer.drain()
+    raw = await reader.read()
+    writer.close()
+    head, _, rest = raw.partition(b"\r\n\r\n")
+    return int(head.split()[1]), rest.decode("utf-8", "replace")
+
+
 def parse_wrk(output: str) -> dict:
+    if "LATENCY_MS" not in output:
+        sys.exit(f"wrk did not report (a script error?):\n{output}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p50, p95, p99 = map(float, re.search(r"LATENCY_MS p50=([\d.]+) p95=([\d.]+) p99=([\d.]+)", output).groups())
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -259,7 +337,8 @@ def parse_wrk(output: str) -> dict:
 def print_results(results: dict[str, list[dict]]) -> None:
     ceiling = statistics.median(r["rps"] for r in results[PHASES[0].name])
     print(f"\n{MEMBERS} concurrent members, {WORKERS} gunicorn workers, {SECONDS}s per run, "
-          f"median of {RUNS} runs (submit: 1 run, every submission graded once)")
+          f"median of {RUNS} runs (submit: 1 run, every submission graded once); "
+          f"paced: each member sends one request, waits {PACE_MS} ms, and so on")
     print(f"{'endpoint':26} {'req/s':>8} {'of ceiling':>10} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for name, runs in results.items():
         med = {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50", "p95", "p99")}
@@ -274,7 +353,7 @@ def check_acknowledged(work: Path) -> None:
     """Every answer the server acknowledged is stored (with that save or a later
     one), and every acknowledged submission is graded."""
     expected: dict[tuple[int, str], int] = {}
-    for path in work.glob("acked-save.lua-*.txt"):
+    for path in work.glob("acked-save-*.txt"):
         for line in path.read_text().splitlines():
             attempt_id, key, seq = line.split()
             expected[(int(attempt_id), key)] = max(expected.get((int(attempt_id), key), 0), int(seq))
@@ -282,7 +361,7 @@ def check_acknowledged(work: Path) -> None:
         select(Answer.attempt_id, Answer.question_key, Answer.client_seq)
         .where(Answer.attempt_id.in_({a for a, _k in expected})))}
     missing = [key for key, seq in expected.items() if stored.get(key, -1) < seq]
-    submitted = {int(x) for path in work.glob("acked-submit.lua-*.txt") for x in path.read_text().split()}
+    submitted = {int(x) for path in work.glob("acked-submit-*.txt") for x in path.read_text().split()}
     graded = set(db.session.scalars(select(Attempt.id).where(
         Attempt.id.in_(submitted), Attempt.status == "submitted", Attempt.percent.is_not(None))))
     print(f"\nacknowledged answers checked: {len(expected)} (latest per question), missing: {len(missing)}")

@@ -28,3 +28,4 @@ end
 function done(summary, latency, requests)
   report(latency)
 end
+

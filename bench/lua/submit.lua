@@ -26,3 +26,4 @@ end
 function done(summary, latency, requests)
   report(latency)
 end
+

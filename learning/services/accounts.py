@@ -8,7 +8,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
 
 from learning import db
 from learning.db import utcnow
@@ -79,11 +78,10 @@ def find_by_login(identifier: str) -> User | None:
 
 
 def load_by_session_token(token: str) -> User | None:
-    # One query per request: the roles come joined, not in a second round trip.
+    # Runs on every request: one plain query. Roles load only when a page asks.
     return db.session.scalars(
-        select(User).options(joinedload(User.grants))
-        .where(User.session_token == token, User.active.is_(True))
-    ).unique().first()
+        select(User).where(User.session_token == token, User.active.is_(True))
+    ).first()
 
 
 def create_user(

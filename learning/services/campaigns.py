@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from learning import db
 from learning.models import Campaign, Lesson, Unit, User, campaign_units
@@ -103,7 +104,7 @@ def campaigns_assigned_to(user: User) -> list[Campaign]:
         return []
     ancestor_ids = [int(part) for part in user.unit.path.strip("/").split("/") if part]
     return list(db.session.scalars(
-        select(Campaign)
+        select(Campaign).options(selectinload(Campaign.lessons))
         .join(campaign_units, campaign_units.c.campaign_id == Campaign.id)
         .where(campaign_units.c.unit_id.in_(ancestor_ids))
         .distinct()

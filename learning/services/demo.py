@@ -71,6 +71,7 @@ def _add_cell_members(cell, cell_number: int) -> None:
             birth_date=date(1960 + seed % 40, 1 + seed % 12, 1 + seed % 28),
             gender="female" if "Thị" in _MIDDLE[seed % len(_MIDDLE)] else "male",
             membership="probationary" if member_number == MEMBERS_PER_CELL else "full",
+            roles=roles,
         )
 
 

@@ -18,16 +18,17 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from learning import db
 from learning.authoring import KINDS
 from learning.clock import VIETNAM, vietnam_today
 from learning.db import upsert_insert, utcnow
-from learning.grading import attempt_plan, counted_percent, grade_attempt
+from learning.grading import attempt_plan, counted_percent, grade_attempt, word_count
 from learning.models import Answer, Attempt, Lesson, LessonProgress, LessonVersion, User
 from learning.services import DomainError
 from learning.services.campaigns import campaigns_assigned_to
-from learning.services.versions import has_reflection, quiz_questions
+from learning.services.versions import has_reflection, quiz_questions, version_settings
 
 # Answers already on their way when the time runs out are still accepted.
 GRACE = timedelta(seconds=30)
@@ -153,19 +154,32 @@ def save_answers(attempt: Attempt, incoming: list[IncomingAnswer]) -> list[str]:
 
 
 def _upsert_answer(attempt_id: int, key: str, response: Any, seq: int | None) -> None:
-    statement = upsert_insert(Answer).values(
-        attempt_id=attempt_id, question_key=key, response={"value": response}, client_seq=seq or 0,
-        saved_at=utcnow())
-    changes = {"response": statement.excluded.response, "saved_at": statement.excluded.saved_at}
-    if seq is None:
-        db.session.execute(statement.on_conflict_do_update(
-            index_elements=["attempt_id", "question_key"], set_=changes))
-        return
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["attempt_id", "question_key"],
-        set_={**changes, "client_seq": statement.excluded.client_seq},
-        where=Answer.client_seq <= statement.excluded.client_seq,
-    ))
+    params = {"attempt_id": attempt_id, "question_key": key, "response": {"value": response},
+              "client_seq": seq or 0, "saved_at": utcnow()}
+    db.session.execute(_answer_upsert(ordered=seq is not None), params)
+
+
+_UPSERTS: dict[tuple[str, bool], Any] = {}
+
+
+def _answer_upsert(ordered: bool):
+    """The answer upsert, built once per dialect: saving is the hottest path.
+    `ordered` saves (from the page's script) only replace an older sequence
+    number; form posts always replace."""
+    dialect = db.session.get_bind().dialect.name
+    statement = _UPSERTS.get((dialect, ordered))
+    if statement is None:
+        insert = upsert_insert(Answer)
+        changes = {"response": insert.excluded.response, "saved_at": insert.excluded.saved_at}
+        if ordered:
+            statement = insert.on_conflict_do_update(
+                index_elements=["attempt_id", "question_key"],
+                set_={**changes, "client_seq": insert.excluded.client_seq},
+                where=Answer.client_seq <= insert.excluded.client_seq)
+        else:
+            statement = insert.on_conflict_do_update(index_elements=["attempt_id", "question_key"], set_=changes)
+        _UPSERTS[(dialect, ordered)] = statement
+    return statement
 
 
 def saved_responses(attempt: Attempt) -> dict[str, Any]:
@@ -179,18 +193,46 @@ def answer_scores(attempt: Attempt) -> dict[str, float | None]:
         select(Answer.question_key, Answer.score).where(Answer.attempt_id == attempt.id)).all())
 
 
+def reflection_length_problems(attempt: Attempt) -> list[str]:
+    """Reflections shorter or longer than the lesson asks, as messages."""
+    responses = saved_responses(attempt)
+    problems = []
+    for number, question in enumerate(_in_plan_order(attempt), start=1):
+        if question.kind != "reflection":
+            continue
+        words = word_count(responses.get(question.key))
+        low, high = question.data.get("min_words") or 0, question.data.get("max_words")
+        if words < low or (high and words > high):
+            problems.append(_("Question %(n)s: your reflection has %(words)s words; write %(range)s.", n=number,
+                              words=words, range=f"{low}–{high}" if high else _("at least %(n)s", n=low)))
+    return problems
+
+
+def _in_plan_order(attempt: Attempt):
+    questions = quiz_questions(attempt.version_id)
+    return [questions[step["key"]] for step in attempt.plan if step["key"] in questions]
+
+
 def submit_attempt(attempt: Attempt, *, auto: bool = False) -> Attempt:
     """Grade the attempt once. A second submit (double tap, retry, replay)
-    returns the graded attempt unchanged."""
+    returns the graded attempt unchanged. A member's own submission is refused
+    while a reflection is outside its word limits; when the time runs out,
+    what was saved is submitted as it is."""
+    if not auto and attempt.status == "open":
+        problems = reflection_length_problems(attempt)
+        if problems:
+            raise AttemptRefused(" ".join(problems))
     now = utcnow()
     claimed = db.session.execute(
         update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "open")
         .values(status="submitted", submitted_at=now, auto_submitted=auto)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.refresh(attempt)
-    if not claimed:
+    if not claimed:  # someone else submitted it: show what they graded
+        db.session.refresh(attempt)
         return attempt
+    for name, value in (("status", "submitted"), ("submitted_at", now), ("auto_submitted", auto)):
+        set_committed_value(attempt, name, value)  # already written by the UPDATE above
     _grade(attempt)
     return attempt
 
@@ -205,13 +247,14 @@ def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
 
 def _grade(attempt: Attempt) -> None:
     questions = quiz_questions(attempt.version_id)
-    settings = attempt.version.settings
-    responses = saved_responses(attempt)
+    settings = version_settings(attempt.version_id)
+    rows = db.session.execute(
+        select(Answer.id, Answer.question_key, Answer.response).where(Answer.attempt_id == attempt.id)).all()
+    responses = {key: response.get("value") for _id, key, response in rows}
     grade = grade_attempt(questions.values(), responses)
     attempt.score, attempt.max_score, attempt.percent = grade.score, grade.max_score, grade.percent
     attempt.passed = grade.passed(settings.get("pass_mark", 70))
-    scored = [{"id": answer_id, "score": grade.per_question.get(key)} for answer_id, key in db.session.execute(
-        select(Answer.id, Answer.question_key).where(Answer.attempt_id == attempt.id))]
+    scored = [{"id": answer_id, "score": grade.per_question.get(key)} for answer_id, key, _r in rows]
     if scored:
         db.session.execute(update(Answer), scored)  # one round trip for all answers
     progress = progress_for(attempt.user_id, attempt.lesson_id)

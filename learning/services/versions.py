@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from learning import db
-from learning.models import Question
+from learning.models import LessonVersion, Question
 
 CACHE_LIMIT = 2000  # versions; a few KB each
 
@@ -33,6 +33,18 @@ def quiz_questions(version_id: int) -> dict[str, QuizQuestion]:
             select(Question.key, Question.kind, Question.points, Question.data)
             .where(Question.version_id == version_id).order_by(Question.position))
         found = {key: QuizQuestion(key, kind, points, data) for key, kind, points, data in rows}
+        if len(cache) >= CACHE_LIMIT:
+            cache.clear()
+        cache[version_id] = found
+    return found
+
+
+def version_settings(version_id: int) -> dict[str, Any]:
+    """The quiz settings of a version (immutable too, so cached likewise)."""
+    cache: dict[int, dict[str, Any]] = current_app.extensions.setdefault("quiz_settings", {})
+    found = cache.get(version_id)
+    if found is None:
+        found = db.session.scalar(select(LessonVersion.settings).where(LessonVersion.id == version_id))
         if len(cache) >= CACHE_LIMIT:
             cache.clear()
         cache[version_id] = found

@@ -148,11 +148,19 @@
     }
     sync.textContent = text("submitting");
     return post(form.dataset.submitUrl).then(function (response) {
+      if (response.status === 422) {  // refused (a reflection too short): say why, do not retry
+        return response.json().then(function (data) {
+          state.submit = false;
+          persist();
+          sync.dataset.state = "refused";
+          sync.textContent = data.error;
+        });
+      }
       if (!response.ok) throw new Error("http " + response.status);
-      return response.json();
-    }).then(function (data) {
-      clearStore();
-      window.location = data.result;
+      return response.json().then(function (data) {
+        clearStore();
+        window.location = data.result;
+      });
     }).catch(function () {
       sync.textContent = text("submitoffline");
       schedule(10000);

@@ -2,7 +2,7 @@
 page's script), submitting once, and the result with its review."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from learning import db
@@ -30,11 +30,15 @@ def attempt(attempt_id: int):
         except study.AttemptRefused as refused:
             error = str(refused)
         else:
+            db.session.commit()  # the answers are kept even if submitting is refused
             if request.form.get("action") == "submit":
-                study.submit_attempt(item)
-                db.session.commit()
-                return redirect(url_for("quiz.result", attempt_id=item.id))
-            db.session.commit()
+                try:
+                    study.submit_attempt(item)
+                except study.AttemptRefused as refused:
+                    error = str(refused)
+                else:
+                    db.session.commit()
+                    return redirect(url_for("quiz.result", attempt_id=item.id))
     return render_template("quiz/attempt.html", attempt=item, version=item.version,
                            questions=_planned_questions(item), saved=study.saved_responses(item),
                            time_left=study.time_left(item), error=error,
@@ -68,9 +72,17 @@ def save_answers(attempt_id: int):
 def submit(attempt_id: int):
     """Idempotent: submitting twice grades once."""
     item = _own_attempt(attempt_id)
-    study.submit_attempt(item)
+    wants_json = request.accept_mimetypes.best == "application/json"
+    try:
+        study.submit_attempt(item)
+    except study.AttemptRefused as refused:
+        db.session.rollback()
+        if wants_json:
+            return jsonify(error=str(refused)), 422
+        flash(str(refused), "error")
+        return redirect(url_for("quiz.attempt", attempt_id=item.id))
     db.session.commit()
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json:
         return jsonify(result=url_for("quiz.result", attempt_id=item.id))
     return redirect(url_for("quiz.result", attempt_id=item.id))
 

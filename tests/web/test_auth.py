@@ -114,3 +114,18 @@ def test_every_response_carries_the_content_security_policy(client):
     html = response.get_data(as_text=True)
     assert not re.search(r"<script(?![^>]*\bsrc=)", html), "inline script found"
     assert " style=" not in html
+
+
+def test_pages_switch_to_english_and_back(client, make_user, login):
+    login(make_user())
+    assert "Học tập của tôi" in client.get("/").get_data(as_text=True)
+    client.get("/lang/en?next=/")
+    english = client.get("/").get_data(as_text=True)
+    assert "My study" in english and 'lang="en"' in english
+    client.get("/lang/vi")
+    assert "Học tập của tôi" in client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_never_redirects_off_site(client):
+    response = client.get("/lang/en?next=https://evil.example/")
+    assert response.headers["Location"] == "/"

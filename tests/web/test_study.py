@@ -25,6 +25,11 @@ def correct_values(question) -> list[str]:
     return ["Chi bộ chúng tôi sẽ số hoá sổ sách và họp trực tuyến khi cần. " * 12]
 
 
+def nothing_but_the_reflection(question) -> list[str]:
+    """A member who answers no question (the reflection is still required)."""
+    return correct_values(question) if question.kind == "reflection" else []
+
+
 def form_of(attempt, values_for=correct_values, skip=()):
     data = {}
     for question in attempt.version.questions:
@@ -160,7 +165,7 @@ def test_attempts_allowed_are_not_exceeded(client, login, member, lesson):
     allowed = lesson.versions[-1].settings["attempts_allowed"]
     for _ in range(allowed):
         attempt = start(client, lesson)
-        client.submit(f"/attempts/{attempt.id}", {"action": "submit"})
+        client.submit(f"/attempts/{attempt.id}", {**form_of(attempt, nothing_but_the_reflection), "action": "submit"})
     response = client.submit(f"/lessons/{lesson.slug}/quiz", token_from=f"/lessons/{lesson.slug}")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/lessons/{lesson.slug}")
     assert "đã dùng hết" in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -209,7 +214,7 @@ def test_an_attempt_is_only_for_its_member(client, login, member, make_user, les
 def test_counted_score_follows_the_lessons_rule(client, login, member, lesson):
     login(member)
     wrong = start(client, lesson)
-    client.submit(f"/attempts/{wrong.id}", {"action": "submit"})  # nothing answered: 0%
+    client.submit(f"/attempts/{wrong.id}", {**form_of(wrong, nothing_but_the_reflection), "action": "submit"})  # 0%
     right = start(client, lesson)
     client.submit(f"/attempts/{right.id}", {**form_of(right), "action": "submit"})
     db.session.expire_all()
@@ -306,3 +311,18 @@ def test_reading_is_recorded(client, login, member, lesson):
     assert client.post(f"/lessons/{lesson.slug}/read", headers={"X-CSRFToken": token}).status_code == 200
     db.session.expire_all()
     assert progress.read_at is not None
+
+
+def test_a_reflection_below_its_word_limit_is_refused_and_nothing_is_lost(client, login, member, lesson):
+    login(member)
+    attempt = start(client, lesson)
+    essay = next(q for q in attempt.version.questions if q.kind == "reflection")
+    answers = {**form_of(attempt), f"q-{essay.key}": ["Quá ngắn"], "action": "submit"}
+    page = client.submit(f"/attempts/{attempt.id}", answers)
+    assert page.status_code == 200 and "2 từ" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert attempt.status == "open"
+    assert study.saved_responses(attempt)[essay.key] == "Quá ngắn"  # kept for the member to continue
+    token = client.csrf_token(f"/attempts/{attempt.id}")
+    refused = client.post(f"/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token, "Accept": "application/json"})
+    assert refused.status_code == 422 and "2 từ" in refused.get_json()["error"]

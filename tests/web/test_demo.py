@@ -1,0 +1,38 @@
+"""The demo organisation that `make run` loads, as the README describes it."""
+from sqlalchemy import select
+
+from learning import db
+from learning.models import Campaign, Unit
+from learning.services import demo
+from learning.services.accounts import authenticate
+from learning.services.permissions import is_admin, is_editor, reviews_unit
+
+
+def test_demo_organisation_matches_the_readme(app):
+    demo.load_demo_organisation()
+    db.session.commit()
+    cells = db.session.scalars(select(Unit).where(Unit.kind == "cell").order_by(Unit.id)).all()
+    assert len(cells) == 4
+    assert len(db.session.scalars(select(Unit).where(Unit.kind == "grassroots")).all()) == 2
+    for number, cell in enumerate(cells, start=1):
+        secretary = authenticate(demo.demo_phone(number, 1), demo.DEMO_PASSWORD)
+        assert secretary is not None and secretary.unit_id == cell.id
+        assert reviews_unit(secretary, cell)
+        assert not any(reviews_unit(secretary, other) for other in cells if other is not cell)
+        members = [authenticate(demo.demo_phone(number, n), demo.DEMO_PASSWORD) for n in range(2, 9)]
+        assert all(m is not None and m.unit_id == cell.id and not m.has_role("reviewer") for m in members)
+    assert is_editor(authenticate(demo.EDITOR_PHONE, demo.DEMO_PASSWORD))
+    assert is_admin(authenticate(demo.ADMIN_PHONE, demo.DEMO_PASSWORD))
+    assert authenticate("79010001", demo.DEMO_PASSWORD).phone == demo.demo_phone(1, 1)  # card number works too
+
+
+def test_setup_loads_lessons_and_campaigns_once(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["setup"])
+    assert first.exit_code == 0, first.output
+    assert len(db.session.scalars(select(Campaign)).all()) == 2
+    again = runner.invoke(args=["setup"])
+    assert again.exit_code == 0, again.output
+    db.session.expire_all()
+    assert len(db.session.scalars(select(Campaign)).all()) == 2
+    assert runner.invoke(args=["demo"]).exit_code != 0  # refuses to load it twice
