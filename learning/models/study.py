@@ -60,6 +60,7 @@ class Attempt(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     deadline_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
+    last_saved_at: Mapped[datetime | None]  # also serialises saves with submission (study.save_answers)
     auto_submitted: Mapped[bool] = mapped_column(default=False)
     score: Mapped[float | None]  # points from automatically graded questions
     max_score: Mapped[float | None]  # points of those questions

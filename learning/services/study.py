@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from learning import db
@@ -41,22 +41,14 @@ class AttemptRefused(DomainError):
 # -- progress ------------------------------------------------------------------
 
 def progress_for(user_id: int, lesson_id: int) -> LessonProgress:
-    """The member's progress row for a lesson, created on first need (safely
-    under concurrency: the unique (user, lesson) pair decides)."""
-    found = _find_progress(user_id, lesson_id)
-    if found is not None:
-        return found
-    db.session.execute(
-        upsert_insert(LessonProgress).values(user_id=user_id, lesson_id=lesson_id, attempts_used=0,
-                                             updated_at=utcnow()).on_conflict_do_nothing()
-    )
-    return _find_progress(user_id, lesson_id)
-
-
-def _find_progress(user_id: int, lesson_id: int) -> LessonProgress | None:
-    return db.session.scalars(
-        select(LessonProgress).where(LessonProgress.user_id == user_id, LessonProgress.lesson_id == lesson_id)
-    ).first()
+    """The member's progress row for a lesson, created on first need, in one
+    round trip and safely under concurrency (the unique pair decides)."""
+    insert = upsert_insert(LessonProgress).values(
+        user_id=user_id, lesson_id=lesson_id, attempts_used=0, updated_at=utcnow())
+    statement = insert.on_conflict_do_update(
+        index_elements=["user_id", "lesson_id"], set_={"user_id": insert.excluded.user_id},
+    ).returning(LessonProgress)
+    return db.session.scalars(statement, execution_options={"populate_existing": True}).one()
 
 
 def record_opened(user: User, lesson: Lesson) -> LessonProgress:
@@ -121,10 +113,10 @@ def time_left(attempt: Attempt, now: datetime | None = None) -> timedelta | None
     return max(attempt.deadline_at - (now or utcnow()), timedelta(0))
 
 
-def accepts_answers(attempt: Attempt, now: datetime | None = None) -> bool:
-    if attempt.status != "open":
-        return False
-    return attempt.deadline_at is None or (now or utcnow()) <= attempt.deadline_at + GRACE
+def seconds_until(deadline_at: datetime | None) -> int | None:
+    if deadline_at is None:
+        return None
+    return max(0, int((deadline_at - utcnow()).total_seconds()))
 
 
 @dataclass(frozen=True)
@@ -136,21 +128,53 @@ class IncomingAnswer:
     seq: int | None = None
 
 
-def save_answers(attempt: Attempt, incoming: list[IncomingAnswer]) -> list[str]:
-    """Store answers; return the keys now safely on the server. Unknown keys
-    are ignored; an answer older than the stored one is acknowledged unchanged."""
-    if not accepts_answers(attempt):
-        raise AttemptRefused(_("This attempt is closed; answers can no longer be changed."))
-    questions = quiz_questions(attempt.version_id)
+class AttemptNotFound(DomainError):
+    """No such attempt for this member."""
+
+
+@dataclass(frozen=True)
+class SaveReceipt:
+    saved: list[IncomingAnswer]  # what is now safe on the server
+    deadline_at: datetime | None
+
+
+def save_answers(user_id: int, attempt_id: int, incoming: list[IncomingAnswer]) -> SaveReceipt:
+    """Store a member's answers to their open attempt. Unknown questions are
+    ignored; an answer older than the stored one is acknowledged unchanged.
+
+    The attempt row is written first (its last_saved_at), in the same
+    transaction: a save and a submission of one attempt therefore take turns
+    on that row, so every stored answer is either graded or refused, never
+    stored after grading."""
+    now = utcnow()
+    row = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.user_id == user_id, Attempt.status == "open",
+               or_(Attempt.deadline_at.is_(None), Attempt.deadline_at >= now - GRACE))
+        .values(last_saved_at=now)
+        .returning(Attempt.version_id, Attempt.deadline_at)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
+        _explain_refusal(user_id, attempt_id)
+    version_id, deadline_at = row
+    questions = quiz_questions(version_id)
     saved = []
     for answer in incoming:
         question = questions.get(answer.key)
         if question is None:
             continue
         response = KINDS[question.kind].read_response(question.data, answer.values)
-        _upsert_answer(attempt.id, answer.key, response, answer.seq)
-        saved.append(answer.key)
-    return saved
+        _upsert_answer(attempt_id, answer.key, response, answer.seq)
+        saved.append(answer)
+    return SaveReceipt(saved, deadline_at)
+
+
+def _explain_refusal(user_id: int, attempt_id: int) -> None:
+    owner = db.session.scalar(select(Attempt.user_id).where(Attempt.id == attempt_id))
+    if owner != user_id:
+        raise AttemptNotFound()
+    raise AttemptRefused(_("This attempt is closed; answers can no longer be changed."))
 
 
 def _upsert_answer(attempt_id: int, key: str, response: Any, seq: int | None) -> None:
@@ -218,7 +242,7 @@ def submit_attempt(attempt: Attempt, *, auto: bool = False) -> Attempt:
     returns the graded attempt unchanged. A member's own submission is refused
     while a reflection is outside its word limits; when the time runs out,
     what was saved is submitted as it is."""
-    if not auto and attempt.status == "open":
+    if not auto and attempt.status == "open" and has_reflection(attempt.version_id):
         problems = reflection_length_problems(attempt)
         if problems:
             raise AttemptRefused(" ".join(problems))

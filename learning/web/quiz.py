@@ -26,7 +26,7 @@ def attempt(attempt_id: int):
     error = None
     if request.method == "POST":
         try:
-            study.save_answers(item, _answers_from_form(item))
+            study.save_answers(current_user.id, item.id, _answers_from_form(item))
         except study.AttemptRefused as refused:
             error = str(refused)
         else:
@@ -48,23 +48,32 @@ def attempt(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
 @requires(SIGNED_IN)
 def save_answers(attempt_id: int):
-    """JSON from the page's script: {"answers": [{"key", "values", "seq"}]}."""
-    item = _own_attempt(attempt_id)
+    """JSON from the page's script: {"answers": [{"key", "values", "seq"}]}.
+    The hottest route: no attempt object is loaded, one UPDATE checks it."""
     payload = request.get_json(silent=True) or {}
     incoming = [study.IncomingAnswer(str(a.get("key", "")), [str(v) for v in a.get("values", [])][:20],
-                                     int(a.get("seq", 0)))
+                                     _int(a.get("seq")))
                 for a in payload.get("answers", [])[:MAX_ANSWERS_PER_SAVE] if isinstance(a, dict)]
     try:
-        saved = study.save_answers(item, incoming)
+        receipt = study.save_answers(current_user.id, attempt_id, incoming)
+    except study.AttemptNotFound:
+        abort(404)
     except study.AttemptRefused as refused:
         db.session.rollback()
-        return jsonify(error=str(refused), closed=True, result=url_for("quiz.result", attempt_id=item.id)), 409
+        return jsonify(error=str(refused), closed=True, result=url_for("quiz.result", attempt_id=attempt_id)), 409
     db.session.commit()
-    left = study.time_left(item)
+    left = study.seconds_until(receipt.deadline_at)
     # Each acknowledgement names the save it answers, so the phone (and anyone
     # checking) can tell exactly which answers are safe on the server.
-    acks = [{"key": a.key, "seq": a.seq} for a in incoming if a.key in saved]
-    return jsonify(attempt=item.id, saved=acks, seconds_left=int(left.total_seconds()) if left is not None else None)
+    return jsonify(attempt=attempt_id, saved=[{"key": a.key, "seq": a.seq} for a in receipt.saved],
+                   seconds_left=left)
+
+
+def _int(value) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 18:41:58.687979
+Create Date: 2026-11-28 19:08:18.736427
 """
 from alembic import op
 import sqlalchemy as sa
@@ -190,6 +190,7 @@ def upgrade() -> None:
     sa.Column('started_at', learning.db.UTCDateTime(), nullable=False),
     sa.Column('deadline_at', learning.db.UTCDateTime(), nullable=True),
     sa.Column('submitted_at', learning.db.UTCDateTime(), nullable=True),
+    sa.Column('last_saved_at', learning.db.UTCDateTime(), nullable=True),
     sa.Column('auto_submitted', sa.Boolean(), nullable=False),
     sa.Column('score', sa.Double(), nullable=True),
     sa.Column('max_score', sa.Double(), nullable=True),
