@@ -32,8 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     limiter.init_app(app)
 
-    from learning.web import register_blueprints, security, errors
+    from learning.web import assets, errors, register_blueprints, security
     security.init_app(app)
+    assets.init_app(app)
     register_blueprints(app)
     errors.init_app(app)
 

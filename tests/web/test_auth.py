@@ -129,3 +129,11 @@ def test_pages_switch_to_english_and_back(client, make_user, login):
 def test_language_switch_never_redirects_off_site(client):
     response = client.get("/lang/en?next=https://evil.example/")
     assert response.headers["Location"] == "/"
+
+
+def test_static_files_are_versioned_and_cached_for_a_year(client):
+    html = client.get("/login").get_data(as_text=True)
+    css = re.search(r'href="(/static/app\.css\?v=[0-9a-f]{10})"', html).group(1)
+    response = client.get(css)
+    assert response.status_code == 200
+    assert "max-age=31536000" in response.headers["Cache-Control"]
