@@ -147,13 +147,13 @@ def save_answers(user_id: int, attempt_id: int, incoming: list[IncomingAnswer]) 
     on that row, so every stored answer is either graded or refused, never
     stored after grading."""
     now = utcnow()
+    attempts = Attempt.__table__  # Core statements: this path runs on every answer
     row = db.session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt_id, Attempt.user_id == user_id, Attempt.status == "open",
-               or_(Attempt.deadline_at.is_(None), Attempt.deadline_at >= now - GRACE))
+        update(attempts)
+        .where(attempts.c.id == attempt_id, attempts.c.user_id == user_id, attempts.c.status == "open",
+               or_(attempts.c.deadline_at.is_(None), attempts.c.deadline_at >= now - GRACE))
         .values(last_saved_at=now)
-        .returning(Attempt.version_id, Attempt.deadline_at)
-        .execution_options(synchronize_session=False)
+        .returning(attempts.c.version_id, attempts.c.deadline_at)
     ).first()
     if row is None:
         _explain_refusal(user_id, attempt_id)
@@ -193,13 +193,14 @@ def _answer_upsert(ordered: bool):
     dialect = db.session.get_bind().dialect.name
     statement = _UPSERTS.get((dialect, ordered))
     if statement is None:
-        insert = upsert_insert(Answer)
+        answers = Answer.__table__
+        insert = upsert_insert(answers)
         changes = {"response": insert.excluded.response, "saved_at": insert.excluded.saved_at}
         if ordered:
             statement = insert.on_conflict_do_update(
                 index_elements=["attempt_id", "question_key"],
                 set_={**changes, "client_seq": insert.excluded.client_seq},
-                where=Answer.client_seq <= insert.excluded.client_seq)
+                where=answers.c.client_seq <= insert.excluded.client_seq)
         else:
             statement = insert.on_conflict_do_update(index_elements=["attempt_id", "question_key"], set_=changes)
         _UPSERTS[(dialect, ordered)] = statement
