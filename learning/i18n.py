@@ -9,6 +9,7 @@ from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 from learning import labels
+from learning.authoring import KINDS
 from learning.services import permissions
 
 LANG_COOKIE = "lang"
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> None:
         state_label=labels.state_label,
         question_kind_label=labels.question_kind_label,
         study_state_label=labels.study_state_label,
+        question_kind=KINDS.__getitem__,
         is_editor=permissions.is_editor,
         manages_campaigns=permissions.manages_campaigns,
     )

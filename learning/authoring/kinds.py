@@ -87,6 +87,10 @@ class QuestionKind:
     takes_choices: ClassVar[bool] = False
     properties: ClassVar[tuple[PropertySpec, ...]] = ()
     repeatable: ClassVar[frozenset[str]] = frozenset()  # property names allowed more than once
+    # Templates templates/quiz/answer/<template>.html, quiz/review/<template>.html and
+    # edit/preview/<template>.html show the question: adding a kind adds those three.
+    template: ClassVar[str]
+    auto_graded: ClassVar[bool] = True  # False: a reviewer grades it
 
     def build(self, source: QuestionSource) -> tuple[dict[str, Any], list[Problem]]:
         """The question's `data`, and what is wrong with the source."""
@@ -107,6 +111,7 @@ class QuestionKind:
 
 class _ChoiceKind(QuestionKind):
     takes_choices = True
+    template = "choices"
 
     def build(self, source: QuestionSource) -> tuple[dict[str, Any], list[Problem]]:
         choices = source.choices
@@ -208,6 +213,7 @@ _TRUE_FALSE_WORDS = {"dung": True, "true": True, "sai": False, "false": False}
 
 class TrueFalse(QuestionKind):
     code = "true_false"
+    template = "true_false"
     label = "Đúng sai"
     aliases = ("đúng sai", "true false")
     properties = (ANSWER,)
@@ -235,6 +241,7 @@ class TrueFalse(QuestionKind):
 
 class ShortText(QuestionKind):
     code = "short_text"
+    template = "short_text"
     label = "Trả lời ngắn"
     aliases = ("trả lời ngắn", "short text", "short answer")
     properties = (ANSWER, IGNORE_DIACRITICS)
@@ -275,6 +282,8 @@ def _yes_no(entry: Entry | None) -> tuple[bool, list[Problem]]:
 
 class Reflection(QuestionKind):
     code = "reflection"
+    template = "reflection"
+    auto_graded = False
     label = "Thu hoạch"
     aliases = ("thu hoạch", "bài thu hoạch", "reflection", "essay")
     default_points = 10

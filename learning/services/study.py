@@ -228,7 +228,7 @@ def reflection_length_problems(attempt: Attempt) -> list[str]:
         words = word_count(responses.get(question.key))
         low, high = question.data.get("min_words") or 0, question.data.get("max_words")
         if words < low or (high and words > high):
-            problems.append(_("Question %(n)s: your reflection has %(words)s words; write %(range)s.", n=number,
+            problems.append(_("Question %(n)s: your reflection has %(words)s words; write %(range)s words.", n=number,
                               words=words, range=f"{low}–{high}" if high else _("at least %(n)s", n=low)))
     return problems
 

@@ -232,3 +232,12 @@ def test_read_response_keeps_only_values_that_belong_to_the_question():
     assert KINDS["short_text"].read_response({}, ["  30%  "]) == "30%"
     assert KINDS["short_text"].read_response({}, ["   "]) is None
     assert KINDS["reflection"].read_response({}, ["x" * 200_000]) == "x" * 100_000
+
+
+def test_every_kind_has_its_three_templates():
+    """Adding a kind is adding its class and its templates, nothing else."""
+    from pathlib import Path
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    for kind in KINDS.values():
+        for folder in ("quiz/answer", "quiz/review", "edit/preview"):
+            assert (templates / folder / f"{kind.template}.html").is_file(), (kind.code, folder)
