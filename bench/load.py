@@ -114,6 +114,7 @@ def main() -> None:
                 acked = work / f"acked-{phase.script.removesuffix('.lua')}-{number}-{run}.txt"
                 runner = run_paced if phase.pace_ms else run_wrk
                 results[phase.name].append(runner(phase, port, work / phase.ids, acked))
+                time.sleep(3)  # let the server drain its queue before the next phase
         print_results(results)
     finally:
         server.send_signal(signal.SIGTERM)

@@ -84,7 +84,7 @@ class Answer(Base):
     response: Mapped[dict[str, Any]]
     client_seq: Mapped[int] = mapped_column(default=0)
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
-    score: Mapped[float | None]  # set at submission; None for reflections until graded
+    score: Mapped[float | None]  # a reviewer's grade for a reflection (automatic ones are recomputed)
     # Reflections (bài thu hoạch) are graded by a reviewer later.
     graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     graded_at: Mapped[datetime | None]

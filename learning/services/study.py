@@ -214,8 +214,9 @@ def saved_responses(attempt: Attempt) -> dict[str, Any]:
 
 
 def answer_scores(attempt: Attempt) -> dict[str, float | None]:
-    return dict(db.session.execute(
-        select(Answer.question_key, Answer.score).where(Answer.attempt_id == attempt.id)).all())
+    """Points per question. Grading is pure and versions never change, so the
+    review recomputes them rather than storing a copy at submission."""
+    return grade_attempt(quiz_questions(attempt.version_id).values(), saved_responses(attempt)).per_question
 
 
 def reflection_length_problems(attempt: Attempt) -> list[str]:
@@ -273,15 +274,10 @@ def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
 def _grade(attempt: Attempt) -> None:
     questions = quiz_questions(attempt.version_id)
     settings = version_settings(attempt.version_id)
-    rows = db.session.execute(
-        select(Answer.id, Answer.question_key, Answer.response).where(Answer.attempt_id == attempt.id)).all()
-    responses = {key: response.get("value") for _id, key, response in rows}
+    responses = saved_responses(attempt)
     grade = grade_attempt(questions.values(), responses)
     attempt.score, attempt.max_score, attempt.percent = grade.score, grade.max_score, grade.percent
     attempt.passed = grade.passed(settings.get("pass_mark", 70))
-    scored = [{"id": answer_id, "score": grade.per_question.get(key)} for answer_id, key, _r in rows]
-    if scored:
-        db.session.execute(update(Answer), scored)  # one round trip for all answers
     progress = progress_for(attempt.user_id, attempt.lesson_id)
     _refresh_scores(progress, settings, attempt, responses, questions)
     _refresh_completion(None, attempt.lesson_id, attempt.version_id, progress, user_id=attempt.user_id)

@@ -137,3 +137,17 @@ def test_static_files_are_versioned_and_cached_for_a_year(client):
     response = client.get(css)
     assert response.status_code == 200
     assert "max-age=31536000" in response.headers["Cache-Control"]
+
+
+def test_a_worker_trusts_a_session_for_a_few_seconds_only(app, client, make_user, login, monkeypatch):
+    app.config["SESSION_USER_CACHE_SECONDS"] = 10
+    user = make_user()
+    login(user)
+    assert client.get("/").status_code == 200  # remembered from here on
+    user.active = False
+    db.session.commit()
+    assert client.get("/").status_code == 200  # within the delay the README states
+    import time
+    later = time.monotonic() + 11
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    assert client.get("/").status_code == 302  # then the deactivation ends the session
