@@ -59,6 +59,19 @@ def counted_percent(rule: str, percents_in_order: Sequence[float | None]) -> flo
     return max(scores)
 
 
+def counted_after(rule: str, counted: float | None, attempts_before: int, new: float | None) -> float | None:
+    """The counted score after one more attempt, from the counted score before
+    it, for the rules that need no history (highest, last, first)."""
+    if rule == "last":
+        return new if new is not None else counted
+    if rule == "first":
+        return new if attempts_before == 0 else counted
+    if rule == "highest":
+        scores = [p for p in (counted, new) if p is not None]
+        return max(scores) if scores else None
+    raise ValueError(f"{rule} needs every score: use counted_percent")
+
+
 def attempt_plan(questions: Sequence[GradableQuestion], shuffle_questions: bool, shuffle_choices: bool,
                  rng: random.Random) -> list[dict[str, Any]]:
     """The order of questions and of each question's choices, fixed at start."""

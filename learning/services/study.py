@@ -18,13 +18,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm.attributes import set_committed_value
 
 from learning import db
 from learning.authoring import KINDS
 from learning.clock import VIETNAM, vietnam_today
 from learning.db import upsert_insert, utcnow
-from learning.grading import attempt_plan, counted_percent, grade_attempt, word_count
+from learning.grading import attempt_plan, counted_after, counted_percent, grade_attempt, word_count
 from learning.models import Answer, Attempt, Lesson, LessonProgress, LessonVersion, User
 from learning.services import DomainError
 from learning.services.campaigns import campaigns_assigned_to
@@ -208,9 +207,7 @@ def _answer_upsert(ordered: bool):
 
 
 def saved_responses(attempt: Attempt) -> dict[str, Any]:
-    rows = db.session.execute(
-        select(Answer.question_key, Answer.response).where(Answer.attempt_id == attempt.id))
-    return {key: response.get("value") for key, response in rows}
+    return _responses(attempt.id)
 
 
 def answer_scores(attempt: Attempt) -> dict[str, float | None]:
@@ -219,11 +216,12 @@ def answer_scores(attempt: Attempt) -> dict[str, float | None]:
     return grade_attempt(quiz_questions(attempt.version_id).values(), saved_responses(attempt)).per_question
 
 
-def reflection_length_problems(attempt: Attempt) -> list[str]:
+def reflection_length_problems(version_id: int, plan: list[dict], responses: dict[str, Any]) -> list[str]:
     """Reflections shorter or longer than the lesson asks, as messages."""
-    responses = saved_responses(attempt)
     problems = []
-    for number, question in enumerate(_in_plan_order(attempt), start=1):
+    questions = quiz_questions(version_id)
+    in_order = [questions[step["key"]] for step in plan if step["key"] in questions]
+    for number, question in enumerate(in_order, start=1):
         if question.kind != "reflection":
             continue
         words = word_count(responses.get(question.key))
@@ -234,33 +232,53 @@ def reflection_length_problems(attempt: Attempt) -> list[str]:
     return problems
 
 
-def _in_plan_order(attempt: Attempt):
-    questions = quiz_questions(attempt.version_id)
-    return [questions[step["key"]] for step in attempt.plan if step["key"] in questions]
-
-
 def submit_attempt(attempt: Attempt, *, auto: bool = False) -> Attempt:
-    """Grade the attempt once. A second submit (double tap, retry, replay)
-    returns the graded attempt unchanged. A member's own submission is refused
-    while a reflection is outside its word limits; when the time runs out,
-    what was saved is submitted as it is."""
-    if not auto and attempt.status == "open" and has_reflection(attempt.version_id):
-        problems = reflection_length_problems(attempt)
-        if problems:
-            raise AttemptRefused(" ".join(problems))
+    """submit() for a caller holding the attempt object, which it refreshes."""
+    submit(attempt.user_id, attempt.id, auto=auto)
+    db.session.refresh(attempt)
+    return attempt
+
+
+def submit(user_id: int, attempt_id: int, *, auto: bool = False) -> None:
+    """Grade a member's attempt once. A second submit (double tap, retry,
+    replay) changes nothing. A member's own submission is refused while a
+    reflection is outside its word limits (the caller rolls back); when the
+    time runs out, what was saved is submitted as it is.
+
+    Core statements, one round trip each: claim the attempt (its row stays
+    locked, so no answer can be saved meanwhile), read its answers, write the
+    grade, update the member's progress."""
+    attempts = Attempt.__table__
     now = utcnow()
     claimed = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "open")
+        update(attempts)
+        .where(attempts.c.id == attempt_id, attempts.c.user_id == user_id, attempts.c.status == "open")
         .values(status="submitted", submitted_at=now, auto_submitted=auto)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not claimed:  # someone else submitted it: show what they graded
-        db.session.refresh(attempt)
-        return attempt
-    for name, value in (("status", "submitted"), ("submitted_at", now), ("auto_submitted", auto)):
-        set_committed_value(attempt, name, value)  # already written by the UPDATE above
-    _grade(attempt)
-    return attempt
+        .returning(attempts.c.version_id, attempts.c.lesson_id, attempts.c.plan)
+    ).first()
+    if claimed is None:
+        if db.session.scalar(select(attempts.c.user_id).where(attempts.c.id == attempt_id)) != user_id:
+            raise AttemptNotFound()
+        return  # already submitted: nothing to do
+    version_id, lesson_id, plan = claimed
+    responses = _responses(attempt_id)
+    if not auto and has_reflection(version_id):
+        problems = reflection_length_problems(version_id, plan, responses)
+        if problems:
+            raise AttemptRefused(" ".join(problems))
+    settings = version_settings(version_id)
+    grade = grade_attempt(quiz_questions(version_id).values(), responses)
+    passed = grade.passed(settings.get("pass_mark", 70))
+    db.session.execute(update(attempts).where(attempts.c.id == attempt_id).values(
+        score=grade.score, max_score=grade.max_score, percent=grade.percent, passed=passed))
+    progress = progress_for(user_id, lesson_id)
+    _refresh_scores(progress, settings, user_id, lesson_id, grade.percent, responses, version_id)
+    _refresh_completion(None, lesson_id, version_id, progress, user_id=user_id)
+
+
+def _responses(attempt_id: int) -> dict[str, Any]:
+    rows = db.session.execute(select(Answer.question_key, Answer.response).where(Answer.attempt_id == attempt_id))
+    return {key: response.get("value") for key, response in rows}
 
 
 def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
@@ -271,27 +289,18 @@ def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
     return False
 
 
-def _grade(attempt: Attempt) -> None:
-    questions = quiz_questions(attempt.version_id)
-    settings = version_settings(attempt.version_id)
-    responses = saved_responses(attempt)
-    grade = grade_attempt(questions.values(), responses)
-    attempt.score, attempt.max_score, attempt.percent = grade.score, grade.max_score, grade.percent
-    attempt.passed = grade.passed(settings.get("pass_mark", 70))
-    progress = progress_for(attempt.user_id, attempt.lesson_id)
-    _refresh_scores(progress, settings, attempt, responses, questions)
-    _refresh_completion(None, attempt.lesson_id, attempt.version_id, progress, user_id=attempt.user_id)
-    db.session.flush()
-
-
-def _refresh_scores(progress: LessonProgress, settings: dict, attempt: Attempt,
-                    responses: dict[str, Any], questions) -> None:
-    percents = db.session.scalars(
-        select(Attempt.percent).where(Attempt.user_id == attempt.user_id, Attempt.lesson_id == attempt.lesson_id,
-                                      Attempt.status == "submitted").order_by(Attempt.number)
-    ).all()
-    progress.attempts_used = len(percents)
-    progress.counted_percent = counted_percent(settings.get("counted_attempt", "highest"), percents)
+def _refresh_scores(progress: LessonProgress, settings: dict, user_id: int, lesson_id: int,
+                    new_percent: float | None, responses: dict[str, Any], version_id: int) -> None:
+    rule = settings.get("counted_attempt", "highest")
+    if rule == "average":  # the only rule that needs every earlier score
+        percents = db.session.scalars(
+            select(Attempt.percent).where(Attempt.user_id == user_id, Attempt.lesson_id == lesson_id,
+                                          Attempt.status == "submitted").order_by(Attempt.number)).all()
+        progress.counted_percent = counted_percent(rule, percents)
+    else:
+        progress.counted_percent = counted_after(rule, progress.counted_percent, progress.attempts_used,
+                                                 new_percent)
+    progress.attempts_used += 1
     pass_mark = settings.get("pass_mark", 70)
     passed = progress.counted_percent is None or progress.counted_percent >= pass_mark
     now = utcnow()
@@ -299,7 +308,7 @@ def _refresh_scores(progress: LessonProgress, settings: dict, attempt: Attempt,
         progress.quiz_passed_at = now
     elif not passed:
         progress.quiz_passed_at = None
-    reflections = [q.key for q in questions.values() if q.kind == "reflection"]
+    reflections = [q.key for q in quiz_questions(version_id).values() if q.kind == "reflection"]
     if reflections and all(responses.get(key) for key in reflections) and progress.reflection_submitted_at is None:
         progress.reflection_submitted_at = now
     progress.updated_at = now

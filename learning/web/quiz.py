@@ -35,6 +35,7 @@ def attempt(attempt_id: int):
                 try:
                     study.submit_attempt(item)
                 except study.AttemptRefused as refused:
+                    db.session.rollback()  # the attempt stays open; the answers were committed above
                     error = str(refused)
                 else:
                     db.session.commit()
@@ -80,20 +81,21 @@ def _int(value) -> int:
 @requires(SIGNED_IN)
 def submit(attempt_id: int):
     """Idempotent: submitting twice grades once."""
-    item = _own_attempt(attempt_id)
     wants_json = request.accept_mimetypes.best == "application/json"
     try:
-        study.submit_attempt(item)
+        study.submit(current_user.id, attempt_id)
+    except study.AttemptNotFound:
+        abort(404)
     except study.AttemptRefused as refused:
         db.session.rollback()
         if wants_json:
             return jsonify(error=str(refused)), 422
         flash(str(refused), "error")
-        return redirect(url_for("quiz.attempt", attempt_id=item.id))
+        return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
     db.session.commit()
     if wants_json:
-        return jsonify(result=url_for("quiz.result", attempt_id=item.id))
-    return redirect(url_for("quiz.result", attempt_id=item.id))
+        return jsonify(result=url_for("quiz.result", attempt_id=attempt_id))
+    return redirect(url_for("quiz.result", attempt_id=attempt_id))
 
 
 @bp.route("/attempts/<int:attempt_id>/result")

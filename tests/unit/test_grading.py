@@ -76,3 +76,19 @@ def test_shuffled_plan_is_a_permutation():
 def test_word_count():
     assert word_count("  Học tập   và làm theo\nBác ") == 6
     assert word_count(None) == 0
+
+
+@pytest.mark.parametrize("rule", ["highest", "last", "first"])
+def test_counting_one_attempt_at_a_time_agrees_with_counting_them_all(rule):
+    from learning.grading import counted_after
+    history = [50.0, 90.0, None, 40.0, 95.0]
+    counted = None
+    for index, new in enumerate(history):
+        counted = counted_after(rule, counted, index, new)
+        assert counted == counted_percent(rule, history[: index + 1]), (rule, index)
+
+
+def test_average_needs_the_whole_history():
+    from learning.grading import counted_after
+    with pytest.raises(ValueError):
+        counted_after("average", 50.0, 1, 70.0)
