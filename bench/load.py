@@ -250,9 +250,20 @@ def start_gunicorn(url: str, secret: str, port: int) -> subprocess.Popen:
     sys.exit("gunicorn did not start")
 
 
+_seq_base = 0
+
+
+def next_seq_base() -> int:
+    """Sequence numbers rise from run to run, as a phone's do: a save numbered
+    below what the server holds is (rightly) ignored and would measure nothing."""
+    global _seq_base
+    _seq_base += 1_000_000
+    return _seq_base
+
+
 def run_wrk(phase: Phase, port: int, ids: Path, acked: Path) -> dict:
     env = {**os.environ, "BENCH_LUA": str(LUA), "BENCH_IDS": str(ids), "BENCH_ACKED": str(acked),
-           "BENCH_THREADS": str(WRK_THREADS), "BENCH_PACE_MS": str(phase.pace_ms)}
+           "BENCH_THREADS": str(WRK_THREADS), "BENCH_SEQ_BASE": str(next_seq_base())}
     output = subprocess.run(
         ["wrk", f"-t{WRK_THREADS}", f"-c{MEMBERS}", f"-d{SECONDS}s", "--timeout", "5s",
          "-s", str(LUA / phase.script), f"http://127.0.0.1:{port}{phase.path}"],
@@ -270,12 +281,13 @@ def run_paced(phase: Phase, port: int, ids: Path, acked: Path) -> dict:
 async def _paced(phase: Phase, port: int, ids: Path, acked: Path) -> dict:
     members = [line.split() for line in ids.read_text().splitlines()]
     latencies: list[float] = []
-    errors = 0
+    errors = ignored = 0
     acks: list[str] = []
     deadline = time.monotonic() + SECONDS
+    base = next_seq_base()
 
     async def member(cookie: str, csrf: str, attempts: str, questions: str) -> None:
-        nonlocal errors
+        nonlocal errors, ignored
         attempt_ids = attempts.split(",")
         pairs = [q.split("=", 1) for q in questions.split(",")]
         turn = 0
@@ -285,7 +297,7 @@ async def _paced(phase: Phase, port: int, ids: Path, acked: Path) -> dict:
             if phase.script == "save":
                 key, value = pairs[turn % len(pairs)]
                 path = f"/attempts/{attempt_ids[0]}/answers"
-                body = json.dumps({"answers": [{"key": key, "values": [value], "seq": 10**6 + turn}]})
+                body = json.dumps({"answers": [{"key": key, "values": [value], "seq": base + turn}]})
             else:
                 path = f"/attempts/{attempt_ids[(turn - 1) % len(attempt_ids)]}/submit"
                 body = ""
@@ -297,6 +309,7 @@ async def _paced(phase: Phase, port: int, ids: Path, acked: Path) -> dict:
             elif phase.script == "save":
                 data = json.loads(text)
                 acks.extend(f"{data['attempt']} {a['key']} {a['seq']}\n" for a in data["saved"])
+                ignored += len(data.get("stale", []))
             else:
                 acks.append(re.search(r"/attempts/(\d+)/result", text).group(1) + "\n")
             await asyncio.sleep(random.uniform(0.5, 1.5) * phase.pace_ms / 1000)
@@ -305,6 +318,8 @@ async def _paced(phase: Phase, port: int, ids: Path, acked: Path) -> dict:
     await asyncio.gather(*(member(*m) for m in members))
     acked.write_text("".join(acks))
     cut = statistics.quantiles(latencies, n=100)
+    if ignored:
+        print(f"  warning: {ignored} saves were older than the stored ones and not written")
     return {"rps": len(latencies) / (time.monotonic() - began), "p50": cut[49], "p95": cut[94], "p99": cut[98],
             "errors": errors, "requests": len(latencies)}
 

@@ -13,11 +13,20 @@ from sqlalchemy import func, select
 from learning import PROJECT_ROOT, db, migrate
 from learning.clock import vietnam_today
 from learning.models import Lesson, Unit
-from learning.services import DomainError, accounts, demo, publishing
+from learning.services import DomainError, accounts, demo, publishing, study
 
 content_cli = AppGroup("content", help="Check and publish lesson files.")
 db_cli = AppGroup("db", help="Database migrations.")
 user_cli = AppGroup("user", help="Accounts.")
+attempts_cli = AppGroup("attempts", help="Quiz attempts.")
+
+
+@attempts_cli.command("close-expired")
+def attempts_close_expired() -> None:
+    """Submit, with what was saved, every attempt whose time ran out (for cron)."""
+    closed = study.close_all_expired()
+    db.session.commit()
+    click.echo(_("%(n)s expired attempts submitted.", n=closed))
 
 
 @content_cli.command("check")
@@ -124,5 +133,5 @@ def user_create(name: str, card: str | None, phone: str | None, roles: tuple[str
 
 
 def init_app(app: Flask) -> None:
-    for command in (content_cli, db_cli, user_cli, demo_command, setup_command):
+    for command in (content_cli, db_cli, user_cli, attempts_cli, demo_command, setup_command):
         app.cli.add_command(command)

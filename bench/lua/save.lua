@@ -4,7 +4,9 @@ dofile(os.getenv("BENCH_LUA") .. "/common.lua")
 
 function init(args)
   members = my_members(load_identities(os.getenv("BENCH_IDS")), tonumber(os.getenv("BENCH_THREADS")))
-  turn, seq = 0, 0
+  turn = 0
+  -- Each run starts above the last one's numbers, or the server would ignore its saves.
+  seq = tonumber(os.getenv("BENCH_SEQ_BASE"))
 end
 
 function request()
@@ -18,8 +20,10 @@ function request()
       ["Accept"] = "application/json" }, body)
 end
 
+stale = 0
 function response(status, headers, body)
   if status == 200 then
+    if body:find('"stale":%s*%[%s*{') then stale = stale + 1 end
     local attempt = body:match('"attempt":%s*(%d+)')
     for key, s in body:gmatch('"key":%s*"([^"]+)",%s*"seq":%s*(%d+)') do remember(attempt .. " " .. key .. " " .. s .. "\n") end
   end

@@ -12,6 +12,7 @@ from learning import db
 from learning.models import Campaign, Lesson, LessonProgress, LessonVersion, User
 from learning.services.campaigns import campaigns_assigned_to
 from learning.services.catalogue import published_lessons
+from learning.services.versions import has_reflection
 
 STATES = ("not_started", "reading", "quiz_passed", "reflection_pending", "complete")
 
@@ -48,8 +49,8 @@ def lesson_state(progress: LessonProgress | None, version: LessonVersion,
     if progress is None or progress.started_at is None:
         return "not_started"
     if progress.completed_at:
-        has_reflection = any(q.kind == "reflection" for q in version.questions)
-        return "reflection_pending" if has_reflection and not reflection_graded else "complete"
+        pending = has_reflection(version.id) and not reflection_graded
+        return "reflection_pending" if pending else "complete"
     if progress.quiz_passed_at:
         return "quiz_passed"
     return "reading"

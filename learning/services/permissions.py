@@ -72,7 +72,7 @@ def can_assign_to(user: User, unit: Unit) -> bool:
 
 
 def can_view_campaign(user: User, campaign: Campaign) -> bool:
-    return is_editor(user) or all(reviews_unit(user, unit) for unit in campaign.units)
+    return is_editor(user) or (bool(campaign.units) and all(reviews_unit(user, unit) for unit in campaign.units))
 
 
 def owns_attempt(user: User, attempt: Attempt) -> bool:

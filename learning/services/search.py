@@ -51,7 +51,8 @@ def search_lessons(query: str) -> list[tuple[Lesson, LessonVersion]]:
     )
     for term in terms:
         statement = statement.where(LessonVersion.search_text.like(_like_pattern(term), escape="\\"))
-    rows = [(lesson, version) for lesson, version in db.session.execute(statement.limit(200))]
+    statement = statement.order_by(LessonVersion.issued_on.desc(), Lesson.id).limit(200)
+    rows = [(lesson, version) for lesson, version in db.session.execute(statement)]
     rows.sort(key=lambda row: _rank(row[1], terms))
     return rows[:MAX_RESULTS]
 
@@ -60,4 +61,4 @@ def _rank(version: LessonVersion, terms: list[str]) -> tuple:
     """Number and title matches first, then the newest document."""
     heading = fold(f"{version.doc_number} {version.title}")
     in_heading = sum(term in heading for term in terms)
-    return (-in_heading, -version.issued_on.toordinal())
+    return (-in_heading, -version.issued_on.toordinal(), version.lesson_id)

@@ -76,6 +76,8 @@ def start_attempt(user: User, lesson: Lesson, version: LessonVersion, rng: rando
     used = _attempt_count(user.id, lesson.id)
     allowed = version.settings.get("attempts_allowed")
     if allowed is not None and used >= allowed:
+        if open_attempt is not None:
+            return open_attempt  # its time had run out: now submitted, the caller shows its result
         raise AttemptRefused(_("You have used all %(n)s attempts at this quiz.", n=allowed))
     now = utcnow()
     limit = version.settings.get("time_limit_minutes")
@@ -135,6 +137,9 @@ class AttemptNotFound(DomainError):
 class SaveReceipt:
     saved: list[IncomingAnswer]  # what is now safe on the server
     deadline_at: datetime | None
+    # Answers not written because the server holds a newer save (from another
+    # device or tab): key → that save's sequence number, so the phone can resend.
+    stale: dict[str, int]
 
 
 def save_answers(user_id: int, attempt_id: int, incoming: list[IncomingAnswer]) -> SaveReceipt:
@@ -158,15 +163,26 @@ def save_answers(user_id: int, attempt_id: int, incoming: list[IncomingAnswer]) 
         _explain_refusal(user_id, attempt_id)
     version_id, deadline_at = row
     questions = quiz_questions(version_id)
-    saved = []
+    saved, stale = [], []
     for answer in incoming:
         question = questions.get(answer.key)
         if question is None:
             continue
         response = KINDS[question.kind].read_response(question.data, answer.values)
-        _upsert_answer(attempt_id, answer.key, response, answer.seq)
-        saved.append(answer)
-    return SaveReceipt(saved, deadline_at)
+        (saved if _upsert_answer(attempt_id, answer.key, response, answer.seq) else stale).append(answer.key)
+    return SaveReceipt([a for a in incoming if a.key in saved], deadline_at, _stored_seqs(attempt_id, stale))
+
+
+def _stored_seqs(attempt_id: int, keys: list[str]) -> dict[str, int]:
+    if not keys:
+        return {}
+    return dict(db.session.execute(select(Answer.question_key, Answer.client_seq).where(
+        Answer.attempt_id == attempt_id, Answer.question_key.in_(keys))).all())
+
+
+def highest_seq(attempt_id: int) -> int:
+    """Where a page's sequence numbers must start, so its saves are never older."""
+    return db.session.scalar(select(func.max(Answer.client_seq)).where(Answer.attempt_id == attempt_id)) or 0
 
 
 def _explain_refusal(user_id: int, attempt_id: int) -> None:
@@ -176,10 +192,11 @@ def _explain_refusal(user_id: int, attempt_id: int) -> None:
     raise AttemptRefused(_("This attempt is closed; answers can no longer be changed."))
 
 
-def _upsert_answer(attempt_id: int, key: str, response: Any, seq: int | None) -> None:
+def _upsert_answer(attempt_id: int, key: str, response: Any, seq: int | None) -> bool:
+    """Write the answer; False when the stored one carries a newer sequence number."""
     params = {"attempt_id": attempt_id, "question_key": key, "response": {"value": response},
               "client_seq": seq or 0, "saved_at": utcnow()}
-    db.session.execute(_answer_upsert(ordered=seq is not None), params)
+    return db.session.execute(_answer_upsert(ordered=seq is not None), params).first() is not None
 
 
 _UPSERTS: dict[tuple[str, bool], Any] = {}
@@ -202,6 +219,7 @@ def _answer_upsert(ordered: bool):
                 where=answers.c.client_seq <= insert.excluded.client_seq)
         else:
             statement = insert.on_conflict_do_update(index_elements=["attempt_id", "question_key"], set_=changes)
+        statement = statement.returning(answers.c.id)  # no row back: the stored answer was newer
         _UPSERTS[(dialect, ordered)] = statement
     return statement
 
@@ -254,14 +272,16 @@ def submit(user_id: int, attempt_id: int, *, auto: bool = False) -> None:
         update(attempts)
         .where(attempts.c.id == attempt_id, attempts.c.user_id == user_id, attempts.c.status == "open")
         .values(status="submitted", submitted_at=now, auto_submitted=auto)
-        .returning(attempts.c.version_id, attempts.c.lesson_id, attempts.c.plan)
+        .returning(attempts.c.version_id, attempts.c.lesson_id, attempts.c.plan, attempts.c.deadline_at)
     ).first()
     if claimed is None:
         if db.session.scalar(select(attempts.c.user_id).where(attempts.c.id == attempt_id)) != user_id:
             raise AttemptNotFound()
         return  # already submitted: nothing to do
-    version_id, lesson_id, plan = claimed
+    version_id, lesson_id, plan, deadline_at = claimed
     responses = _responses(attempt_id)
+    if deadline_at is not None and now > deadline_at + GRACE:
+        auto = True  # time is up: what was saved is submitted as it is, word limits or not
     if not auto and has_reflection(version_id):
         problems = reflection_length_problems(version_id, plan, responses)
         if problems:
@@ -279,6 +299,17 @@ def submit(user_id: int, attempt_id: int, *, auto: bool = False) -> None:
 def _responses(attempt_id: int) -> dict[str, Any]:
     rows = db.session.execute(select(Answer.question_key, Answer.response).where(Answer.attempt_id == attempt_id))
     return {key: response.get("value") for key, response in rows}
+
+
+def close_all_expired(now: datetime | None = None) -> int:
+    """Submit every open attempt whose time ran out (members who never came
+    back), so progress and reports see them. Run from cron via the CLI."""
+    cutoff = (now or utcnow()) - GRACE
+    expired = db.session.execute(select(Attempt.user_id, Attempt.id).where(
+        Attempt.status == "open", Attempt.deadline_at.is_not(None), Attempt.deadline_at < cutoff)).all()
+    for user_id, attempt_id in expired:
+        submit(user_id, attempt_id, auto=True)
+    return len(expired)
 
 
 def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
@@ -318,6 +349,10 @@ def _refresh_completion(user: User | None, lesson_id: int, version_id: int, prog
                         user_id: int | None = None) -> None:
     complete = (progress.read_at and progress.quiz_passed_at
                 and (progress.reflection_submitted_at or not has_reflection(version_id)))
+    if not complete and progress.completed_at is not None:
+        # Under the "last" or "average" rule a later attempt can bring the
+        # counted score below the pass mark: the lesson is no longer complete.
+        progress.completed_at = progress.on_time = None
     if complete and progress.completed_at is None:
         progress.completed_at = utcnow()
         member = user or db.session.get(User, user_id)
@@ -330,9 +365,12 @@ def current_version_id(lesson: Lesson) -> int:
         LessonVersion.lesson_id == lesson.id, LessonVersion.number == lesson.latest_version_number))
 
 
-def due_date(user: User, lesson_id: int) -> date | None:
-    """The earliest closing date among the member's campaigns with this lesson."""
-    dates = [c.closes_on for c in campaigns_assigned_to(user) if any(l.id == lesson_id for l in c.lessons)]
+def due_date(user: User, lesson_id: int, today: date | None = None) -> date | None:
+    """The earliest closing date among the member's opened campaigns with this
+    lesson (the same rule as the home page)."""
+    today = today or vietnam_today()
+    dates = [c.closes_on for c in campaigns_assigned_to(user)
+             if c.opens_on <= today and any(l.id == lesson_id for l in c.lessons)]
     return min(dates) if dates else None
 
 

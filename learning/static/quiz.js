@@ -14,7 +14,11 @@
   var token = form.querySelector("input[name=csrf_token]").value;
   var sync = document.getElementById("sync");
   var state = load();
+  // Never send a number older than what the server already holds for this
+  // attempt (saved from another phone, or before this phone's storage was cleared).
+  state.seq = Math.max(state.seq, parseInt(form.dataset.seqFloor, 10) || 0);
   var sending = false;
+  var pressed = null;  // the button that submitted the form (event.submitter is missing on older iPhones)
   var retryTimer = null;
 
   function load() {
@@ -67,14 +71,14 @@
     sync.textContent = (navigator.onLine ? text("sending") : text("offline")).replace("{n}", waiting);
   }
 
-  function record(box) {
+  function record(box, wait) {
     var key = box.dataset.key;
     state.seq += 1;
     state.pending[key] = { values: valuesOf(box), seq: state.seq };
-    persist();
+    persist();  // on the phone at once; the network send may wait
     mark(key, "pending");
     summary();
-    schedule(300);
+    schedule(wait || 300);
   }
 
   function schedule(ms) {
@@ -93,16 +97,23 @@
   function flush() {
     var keys = Object.keys(state.pending);
     if (sending) return Promise.resolve(false);
-    if (!keys.length) return Promise.resolve(true);
+    if (!keys.length) return state.submit ? submit() : Promise.resolve(true);
     sending = true;
     var batch = keys.map(function (key) {
       return { key: key, values: state.pending[key].values, seq: state.pending[key].seq };
     });
     keys.forEach(function (key) { mark(key, "qsending"); });
     return post(form.dataset.saveUrl, { answers: batch }).then(function (response) {
-      if (response.status === 409) {  // the attempt closed (time ran out elsewhere)
+      if (response.status === 409) {  // the attempt closed (time ran out, or submitted elsewhere)
         clearStore();
-        window.location = form.dataset.resultUrl;
+        sync.dataset.state = "closed";
+        sync.textContent = text("closed");
+        setTimeout(function () { window.location = form.dataset.resultUrl; }, 2500);
+        return false;
+      }
+      if (response.status === 404) {  // not this account's attempt (someone else signed in)
+        sync.dataset.state = "closed";
+        sync.textContent = text("session");
         return false;
       }
       if (response.type === "opaqueredirect" || response.status === 400 || response.status === 401) {
@@ -116,6 +127,12 @@
             delete state.pending[ack.key];
             mark(ack.key, "saved");
           }
+        });
+        // The server held a newer save (another phone or tab): what this
+        // member sees now is what they mean, so resend it with a later number.
+        (data.stale || []).forEach(function (stale) {
+          state.seq = Math.max(state.seq, stale.seq) + 1;
+          if (state.pending[stale.key]) state.pending[stale.key].seq = state.seq;
         });
         persist();
         return true;
@@ -183,17 +200,15 @@
     var box = event.target.closest("fieldset.question");
     if (box && (event.target.tagName === "TEXTAREA" || event.target.type === "text")) {
       countWords(box);
-      clearTimeout(box.typingTimer);
-      box.typingTimer = setTimeout(function () { record(box); }, 800);  // autosave drafts while typing
+      record(box, 800);  // every keystroke kept on the phone; sent once typing pauses
     }
   });
+  form.querySelectorAll("button[type=submit]").forEach(function (button) {
+    button.addEventListener("click", function () { pressed = button.value; });
+  });
   form.addEventListener("submit", function (event) {
-    var action = event.submitter ? event.submitter.value : "submit";
+    var action = (event.submitter && event.submitter.value) || pressed || "save";
     event.preventDefault();
-    form.querySelectorAll("fieldset.question").forEach(function (box) {
-      var key = box.dataset.key;
-      if (!state.pending[key] && box.querySelector(".qstatus").dataset.status !== "saved") record(box);
-    });
     if (action === "submit") submit(); else flush();
   });
   window.addEventListener("online", function () { summary(); flush(); });

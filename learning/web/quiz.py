@@ -42,7 +42,7 @@ def attempt(attempt_id: int):
                     return redirect(url_for("quiz.result", attempt_id=item.id))
     return render_template("quiz/attempt.html", attempt=item, version=item.version,
                            questions=_planned_questions(item), saved=study.saved_responses(item),
-                           time_left=study.time_left(item), error=error,
+                           time_left=study.time_left(item), error=error, seq_floor=study.highest_seq(item.id),
                            just_saved=request.method == "POST" and error is None)
 
 
@@ -67,7 +67,7 @@ def save_answers(attempt_id: int):
     # Each acknowledgement names the save it answers, so the phone (and anyone
     # checking) can tell exactly which answers are safe on the server.
     return jsonify(attempt=attempt_id, saved=[{"key": a.key, "seq": a.seq} for a in receipt.saved],
-                   seconds_left=left)
+                   stale=[{"key": k, "seq": s} for k, s in receipt.stale.items()], seconds_left=left)
 
 
 def _int(value) -> int:

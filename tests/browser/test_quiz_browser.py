@@ -122,6 +122,8 @@ def test_double_tap_on_submit_grades_once(live_server, phone, member, lesson):
     attempts = db.session.scalars(select(Attempt)).all()
     assert [a.id for a in attempts] == [attempt_id]
     assert attempts[0].percent == 100.0
+    from learning.models import LessonProgress
+    assert db.session.scalars(select(LessonProgress)).one().attempts_used == 1  # graded once
 
 
 def test_time_running_out_submits_what_was_saved(live_server, phone, member, lesson):

@@ -61,8 +61,11 @@ def test_a_full_attempt_without_javascript(client, login, member, lesson):
     assert "57-NQ/TW" in page
     attempt = start(client, lesson)
     quiz = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
-    # The page never carries the correct answers before they may be shown.
-    assert '"correct"' not in quiz and "đáp án đúng" not in quiz.lower()
+    # The page never carries the correct answers or explanations before they may be shown.
+    version = attempt.version
+    for question in version.questions:
+        assert not question.explanation_html or question.explanation_html not in quiz
+    assert "correct" not in quiz and "Giải thích" not in quiz
     response = client.submit(f"/attempts/{attempt.id}", {**form_of(attempt), "action": "submit"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/result")
     db.session.expire_all()
@@ -105,7 +108,8 @@ def test_json_saves_are_ordered_by_the_phones_sequence(client, login, member, le
             {"key": question.key, "values": [value], "seq": seq}]}, headers={"X-CSRFToken": token})
 
     assert save(keys[0], 5).get_json()["saved"] == [{"key": question.key, "seq": 5}]
-    assert save(keys[1], 3).status_code == 200  # a late retry of an older save
+    late = save(keys[1], 3)  # a late retry of an older save: answered, but not as saved
+    assert late.status_code == 200 and late.get_json()["saved"] == []
     assert study.saved_responses(attempt)[question.key] == keys[0]
     save(keys[1], 6)
     assert study.saved_responses(attempt)[question.key] == keys[1]
@@ -122,6 +126,7 @@ def test_double_submit_and_replay_grade_once(client, login, member, lesson):
     db.session.expire_all()
     submitted_at = attempt.submitted_at
     assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
+    assert db.session.scalars(select(LessonProgress)).one().attempts_used == 1  # graded once
     client.post(f"/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token})
     db.session.expire_all()
     assert attempt.submitted_at == submitted_at
@@ -232,6 +237,7 @@ def test_correct_answers_hidden_when_the_settings_say_so(client, login, member, 
     html = client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)
     assert "chưa hiện đáp án" in html
     assert "Đáp án được chấp nhận" not in html and 'class="tag ok"' not in html
+    assert 'class="mark' not in html  # not even which answers were right
 
 
 def test_campaign_puts_lessons_on_the_members_home(client, login, member, lesson, tree, make_user):
@@ -326,3 +332,43 @@ def test_a_reflection_below_its_word_limit_is_refused_and_nothing_is_lost(client
     token = client.csrf_token(f"/attempts/{attempt.id}")
     refused = client.post(f"/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token, "Accept": "application/json"})
     assert refused.status_code == 422 and "2 từ" in refused.get_json()["error"]
+
+
+def test_the_last_attempt_running_out_of_time_is_graded_not_stuck(client, login, member, publish_file):
+    lesson = publish_file("66-nq-tw-2025.md")  # one attempt only, 12 minutes
+    assert lesson.versions[-1].settings["attempts_allowed"] == 1
+    login(member)
+    attempt = start(client, lesson)
+    attempt.deadline_at = attempt.started_at - timedelta(minutes=5)
+    db.session.commit()
+    again = client.submit(f"/lessons/{lesson.slug}/quiz", token_from=f"/lessons/{lesson.slug}")
+    assert again.headers["Location"].endswith(f"/attempts/{attempt.id}")
+    assert client.get(again.headers["Location"]).headers["Location"].endswith("/result")
+    db.session.expire_all()
+    assert attempt.status == "submitted" and attempt.auto_submitted
+    assert db.session.scalars(select(LessonProgress)).one().attempts_used == 1
+
+
+def test_expired_attempts_are_closed_by_the_cron_command(app, client, login, member, lesson):
+    login(member)
+    attempt = start(client, lesson)
+    attempt.deadline_at = attempt.started_at - timedelta(minutes=5)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["attempts", "close-expired"])
+    assert result.exit_code == 0 and "1" in result.output
+    db.session.expire_all()
+    assert attempt.status == "submitted" and attempt.auto_submitted
+
+
+def test_a_save_older_than_the_stored_one_is_reported_stale_not_saved(client, login, member, lesson):
+    login(member)
+    attempt = start(client, lesson)
+    question = next(q for q in attempt.version.questions if q.kind == "single")
+    keys = [c["key"] for c in question.data["choices"]]
+    token = client.csrf_token(f"/attempts/{attempt.id}")
+    post = lambda value, seq: client.post(f"/attempts/{attempt.id}/answers", headers={"X-CSRFToken": token},
+                                          json={"answers": [{"key": question.key, "values": [value], "seq": seq}]})
+    post(keys[0], 40)
+    late = post(keys[1], 1).get_json()
+    assert late["saved"] == [] and late["stale"] == [{"key": question.key, "seq": 40}]
+    assert f'data-seq-floor="40"' in client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
