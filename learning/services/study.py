@@ -12,6 +12,7 @@ Attempts are loss-proof and race-proof by construction:
 from __future__ import annotations
 
 import random
+from types import SimpleNamespace
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -24,7 +25,7 @@ from learning.authoring import KINDS
 from learning.clock import VIETNAM, vietnam_today
 from learning.db import upsert_insert, utcnow
 from learning.grading import attempt_plan, counted_after, counted_percent, grade_attempt, word_count
-from learning.models import Answer, Attempt, Lesson, LessonProgress, LessonVersion, User
+from learning.models import Answer, Attempt, Lesson, LessonProgress, LessonVersion, Question, User
 from learning.services import DomainError
 from learning.services.campaigns import campaigns_assigned_to
 from learning.services.versions import has_reflection, quiz_questions, version_settings
@@ -151,8 +152,8 @@ def save_answers(user_id: int, attempt_id: int, incoming: list[IncomingAnswer]) 
     on that row, so every stored answer is either graded or refused, never
     stored after grading."""
     now = utcnow()
-    attempts = Attempt.__table__  # Core statements: this path runs on every answer
-    row = db.session.execute(
+    attempts = Attempt.__table__  # Core statements on the session's connection: this runs on every answer
+    row = db.session.connection().execute(
         update(attempts)
         .where(attempts.c.id == attempt_id, attempts.c.user_id == user_id, attempts.c.status == "open",
                or_(attempts.c.deadline_at.is_(None), attempts.c.deadline_at >= now - GRACE))
@@ -196,7 +197,7 @@ def _upsert_answer(attempt_id: int, key: str, response: Any, seq: int | None) ->
     """Write the answer; False when the stored one carries a newer sequence number."""
     params = {"attempt_id": attempt_id, "question_key": key, "response": {"value": response},
               "client_seq": seq or 0, "saved_at": utcnow()}
-    return db.session.execute(_answer_upsert(ordered=seq is not None), params).first() is not None
+    return db.session.connection().execute(_answer_upsert(ordered=seq is not None), params).first() is not None
 
 
 _UPSERTS: dict[tuple[str, bool], Any] = {}
@@ -291,9 +292,7 @@ def submit(user_id: int, attempt_id: int, *, auto: bool = False) -> None:
     passed = grade.passed(settings.get("pass_mark", 70))
     db.session.execute(update(attempts).where(attempts.c.id == attempt_id).values(
         score=grade.score, max_score=grade.max_score, percent=grade.percent, passed=passed))
-    progress = progress_for(user_id, lesson_id)
-    _refresh_scores(progress, settings, user_id, lesson_id, grade.percent, responses, version_id)
-    _refresh_completion(None, lesson_id, version_id, progress, user_id=user_id)
+    _update_progress_after(user_id, lesson_id, version_id, settings, grade.percent, responses)
 
 
 def _responses(attempt_id: int) -> dict[str, Any]:
@@ -318,6 +317,23 @@ def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
         submit_attempt(attempt, auto=True)
         return True
     return False
+
+
+def _update_progress_after(user_id: int, lesson_id: int, version_id: int, settings: dict,
+                           percent: float | None, responses: dict[str, Any]) -> None:
+    """The progress roll-up after a graded attempt, in two Core statements:
+    create-or-read the row, then write what changed. The same rules as the
+    ORM path (_refresh_scores, _refresh_completion) apply to a plain copy."""
+    table = LessonProgress.__table__
+    insert = upsert_insert(table).values(user_id=user_id, lesson_id=lesson_id, attempts_used=0, updated_at=utcnow())
+    row = db.session.connection().execute(insert.on_conflict_do_update(
+        index_elements=["user_id", "lesson_id"], set_={"user_id": insert.excluded.user_id},
+    ).returning(*table.c)).mappings().one()
+    progress = SimpleNamespace(**row)
+    _refresh_scores(progress, settings, user_id, lesson_id, percent, responses, version_id)
+    _refresh_completion(None, lesson_id, version_id, progress, user_id=user_id)
+    changes = {name: value for name, value in vars(progress).items() if row[name] != value}
+    db.session.connection().execute(update(table).where(table.c.id == row["id"]).values(**changes))
 
 
 def _refresh_scores(progress: LessonProgress, settings: dict, user_id: int, lesson_id: int,
@@ -372,6 +388,39 @@ def due_date(user: User, lesson_id: int, today: date | None = None) -> date | No
     dates = [c.closes_on for c in campaigns_assigned_to(user)
              if c.opens_on <= today and any(l.id == lesson_id for l in c.lessons)]
     return min(dates) if dates else None
+
+
+def planned_questions(attempt: Attempt) -> list[tuple[Question, list[dict[str, Any]]]]:
+    """The attempt's questions in its fixed order, each with its choices in order."""
+    by_key = {q.key: q for q in attempt.version.questions}
+    planned = []
+    for step in attempt.plan:
+        question = by_key[step["key"]]
+        choices = {c["key"]: c for c in question.data.get("choices", [])}
+        planned.append((question, [choices[k] for k in step["choices"]]))
+    return planned
+
+
+@dataclass(frozen=True)
+class QuizStatus:
+    """What the lesson page says about its quiz for one member."""
+    open_attempt: Attempt | None
+    submitted: list[Attempt]
+    attempts_left: int | None  # None: unlimited
+
+    @property
+    def can_start(self) -> bool:
+        return self.open_attempt is None and (self.attempts_left is None or self.attempts_left > 0)
+
+
+def quiz_status(user: User, lesson: Lesson, version: LessonVersion) -> QuizStatus:
+    attempts = attempts_of(user, lesson)
+    allowed = version.settings.get("attempts_allowed")
+    return QuizStatus(
+        open_attempt=next((a for a in attempts if a.status == "open"), None),
+        submitted=[a for a in attempts if a.status == "submitted"],
+        attempts_left=None if allowed is None else max(0, allowed - len(attempts)),
+    )
 
 
 def attempts_of(user: User, lesson: Lesson) -> list[Attempt]:

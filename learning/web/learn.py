@@ -36,9 +36,9 @@ def lesson(slug: str):
         db.session.commit()
     else:
         progress = None
-    attempts = study.attempts_of(current_user, lesson)
     return render_template("learn/lesson.html", lesson=lesson, version=version, progress=progress,
-                           attempts=attempts, due_on=study.due_date(current_user, lesson.id))
+                           quiz=study.quiz_status(current_user, lesson, version),
+                           due_on=study.due_date(current_user, lesson.id))
 
 
 @bp.route("/lessons/<slug>/read", methods=["POST"])

@@ -41,7 +41,7 @@ def attempt(attempt_id: int):
                     db.session.commit()
                     return redirect(url_for("quiz.result", attempt_id=item.id))
     return render_template("quiz/attempt.html", attempt=item, version=item.version,
-                           questions=_planned_questions(item), saved=study.saved_responses(item),
+                           questions=study.planned_questions(item), saved=study.saved_responses(item),
                            time_left=study.time_left(item), error=error, seq_floor=study.highest_seq(item.id),
                            just_saved=request.method == "POST" and error is None)
 
@@ -107,7 +107,7 @@ def result(attempt_id: int):
     if item.status == "open":
         return redirect(url_for("quiz.attempt", attempt_id=item.id))
     return render_template("quiz/result.html", attempt=item, version=item.version,
-                           questions=_planned_questions(item), saved=study.saved_responses(item),
+                           questions=study.planned_questions(item), saved=study.saved_responses(item),
                            scores=study.answer_scores(item), show_answers=study.may_show_answers(current_user, item),
                            lesson=item.version.lesson)
 
@@ -117,17 +117,6 @@ def _own_attempt(attempt_id: int) -> Attempt:
     if item is None or not owns_attempt(current_user, item):
         abort(404)
     return item
-
-
-def _planned_questions(item: Attempt):
-    """Questions in the attempt's fixed order, each with its choices in order."""
-    by_key = {q.key: q for q in item.version.questions}
-    planned = []
-    for step in item.plan:
-        question = by_key[step["key"]]
-        choices = {c["key"]: c for c in question.data.get("choices", [])}
-        planned.append((question, [choices[k] for k in step["choices"]]))
-    return planned
 
 
 def _answers_from_form(item: Attempt) -> list[study.IncomingAnswer]:
