@@ -48,6 +48,12 @@ def member(make_user):
     return make_user(name="Hoàng Văn Học")
 
 
+def save_json(client, attempt, token, key, value, seq):
+    """What the page's script sends for one answer."""
+    return client.post(f"/attempts/{attempt.id}/answers", headers={"X-CSRFToken": token},
+                       json={"answers": [{"key": key, "values": [value], "seq": seq}]})
+
+
 def start(client, lesson):
     response = client.submit(f"/lessons/{lesson.slug}/quiz", token_from=f"/lessons/{lesson.slug}")
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
@@ -104,8 +110,7 @@ def test_json_saves_are_ordered_by_the_phones_sequence(client, login, member, le
     token = client.csrf_token(f"/attempts/{attempt.id}")
 
     def save(value, seq):
-        return client.post(f"/attempts/{attempt.id}/answers", json={"answers": [
-            {"key": question.key, "values": [value], "seq": seq}]}, headers={"X-CSRFToken": token})
+        return save_json(client, attempt, token, question.key, value, seq)
 
     assert save(keys[0], 5).get_json()["saved"] == [{"key": question.key, "seq": 5}]
     late = save(keys[1], 3)  # a late retry of an older save: answered, but not as saved
@@ -366,9 +371,7 @@ def test_a_save_older_than_the_stored_one_is_reported_stale_not_saved(client, lo
     question = next(q for q in attempt.version.questions if q.kind == "single")
     keys = [c["key"] for c in question.data["choices"]]
     token = client.csrf_token(f"/attempts/{attempt.id}")
-    post = lambda value, seq: client.post(f"/attempts/{attempt.id}/answers", headers={"X-CSRFToken": token},
-                                          json={"answers": [{"key": question.key, "values": [value], "seq": seq}]})
-    post(keys[0], 40)
-    late = post(keys[1], 1).get_json()
+    save_json(client, attempt, token, question.key, keys[0], 40)
+    late = save_json(client, attempt, token, question.key, keys[1], 1).get_json()
     assert late["saved"] == [] and late["stale"] == [{"key": question.key, "seq": 40}]
     assert f'data-seq-floor="40"' in client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
