@@ -7,6 +7,13 @@
 // Without this script the page is a plain form that posts every answer.
 (function () {
   "use strict";
+  // On a result page: this attempt is over, forget what this phone kept of it
+  // (it may have been submitted from another phone, or by the timer).
+  var over = document.querySelector("[data-attempt-over]");
+  if (over) {
+    try { localStorage.removeItem("quiz-attempt-" + over.dataset.attemptOver); } catch (e) { /* nothing kept */ }
+    return;
+  }
   var form = document.getElementById("quiz-form");
   if (!form || !window.fetch || !window.JSON) return;
 

@@ -84,6 +84,7 @@ def test_losing_the_network_mid_quiz_loses_no_answer(live_server, phone, member,
     phone.wait_for_url("**/result")
     shot(phone, "quiz-result-360")
     assert "100%" in phone.locator(".score").inner_text()
+    assert phone.evaluate("localStorage.length") == 0  # nothing of a finished attempt stays on the phone
     db.session.expire_all()
     attempt = db.session.get(Attempt, attempt_id)
     assert attempt.status == "submitted" and attempt.percent == 100.0
