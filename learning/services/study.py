@@ -444,5 +444,7 @@ def may_show_answers(user: User, attempt: Attempt, today: date | None = None) ->
     if rule == "after_close":
         closing = [c.closes_on for c in campaigns_assigned_to(user)
                    if any(l.id == attempt.lesson_id for l in c.lessons)]
-        return not closing or (today or vietnam_today()) > max(closing)
+        # Without a campaign there is no closing date: keep the answers hidden,
+        # or a member studying on their own could pass them to those still studying.
+        return bool(closing) and (today or vietnam_today()) > max(closing)
     return False

@@ -375,3 +375,22 @@ def test_a_save_older_than_the_stored_one_is_reported_stale_not_saved(client, lo
     late = save_json(client, attempt, token, question.key, keys[1], 1).get_json()
     assert late["saved"] == [] and late["stale"] == [{"key": question.key, "seq": 40}]
     assert f'data-seq-floor="40"' in client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+
+
+def test_answers_shown_after_the_campaign_closes_only(client, login, member, publish_file, tree, make_user):
+    lesson = publish_file("366-qd-tw-2025.md")  # show answers: when the campaign closes
+    assert lesson.versions[-1].settings["show_answers"] == "after_close"
+    login(member)
+    attempt = start(client, lesson)
+    client.submit(f"/attempts/{attempt.id}", {"action": "submit"})
+    assert "chưa hiện đáp án" in client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)  # no campaign
+    admin = make_user(role="admin", phone="0966666666")
+    today = vietnam_today()
+    campaign = campaigns.create_campaign(admin, CampaignInput("Đã đóng", "", today - timedelta(days=9),
+                                                              today - timedelta(days=1), [lesson.id],
+                                                              [tree["cell_a"].id]))
+    db.session.commit()
+    assert "chưa hiện đáp án" not in client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)
+    campaign.closes_on = today + timedelta(days=1)
+    db.session.commit()
+    assert "chưa hiện đáp án" in client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)
