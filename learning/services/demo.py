@@ -5,9 +5,14 @@ published password, so it must never be loaded into a real installation.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from sqlalchemy import select
+
+from learning import db
+from learning.models import Lesson, Unit
 from learning.services import accounts, org
+from learning.services.campaigns import CampaignInput, create_campaign
 
 DEMO_PASSWORD = "hoctap-demo"
 
@@ -34,10 +39,6 @@ ADMIN_PHONE = "0999000001"
 
 
 def is_loaded() -> bool:
-    from sqlalchemy import select
-
-    from learning import db
-    from learning.models import Unit
     return db.session.scalars(select(Unit.id).where(Unit.code == "DEMO")).first() is not None
 
 
@@ -77,14 +78,6 @@ def _add_cell_members(cell, cell_number: int) -> None:
 
 def load_demo_campaigns(today: date) -> None:
     """Two campaigns for the whole demo province: one running, one overdue."""
-    from datetime import timedelta
-
-    from sqlalchemy import select
-
-    from learning import db
-    from learning.models import Lesson, Unit
-    from learning.services.campaigns import CampaignInput, create_campaign
-
     province = db.session.scalars(select(Unit).where(Unit.code == "DEMO")).one()
     admin = accounts.find_by_login(ADMIN_PHONE)
     by_number = {lesson.doc_number: lesson.id for lesson in db.session.scalars(select(Lesson))}

@@ -18,18 +18,3 @@ def add_unit(name: str, kind: str, parent: Unit | None = None, code: str | None 
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
     db.session.flush()
     return unit
-
-
-def subtree(unit: Unit) -> list[Unit]:
-    return list(
-        db.session.scalars(select(Unit).where(Unit.path.startswith(unit.path)).order_by(Unit.path))
-    )
-
-
-def ancestors(unit: Unit) -> list[Unit]:
-    """From the root down to the unit's parent."""
-    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1]]
-    if not ids:
-        return []
-    by_id = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
-    return [by_id[i] for i in ids]

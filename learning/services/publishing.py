@@ -49,10 +49,6 @@ def source_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def check_source(source: str | bytes, filename: str | None = None) -> ParseResult:
-    return parse_lesson(source, filename=filename, today=vietnam_today())
-
-
 def lesson_by_slug(slug: str) -> Lesson | None:
     return db.session.scalars(select(Lesson).where(Lesson.slug == slug)).first()
 

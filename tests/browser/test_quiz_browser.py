@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from learning import db
 from learning.db import utcnow
-from learning.models import Answer, Attempt
+from learning.models import Answer, Attempt, LessonProgress
 from tests.browser.conftest import no_horizontal_scroll, shot, sign_in
 from tests.conftest import PASSWORD
 from tests.web.test_study import correct_values
@@ -56,6 +56,16 @@ def questions_in_page_order(page, lesson):
     return [by_key[k] for k in keys]
 
 
+def start_with_one_answer_saved(page, base, member, lesson):
+    """Sign in, open the quiz, answer its first question and wait until it is saved."""
+    sign_in(page, base, member.phone, PASSWORD)
+    attempt_id = open_quiz(page, base, lesson)
+    questions = questions_in_page_order(page, lesson)
+    answer(page, questions[0])
+    wait_saved(page, questions[0])
+    return attempt_id, questions
+
+
 def test_losing_the_network_mid_quiz_loses_no_answer(live_server, phone, member, lesson):
     sign_in(phone, live_server, member.phone, PASSWORD)
     attempt_id = open_quiz(phone, live_server, lesson)
@@ -92,11 +102,7 @@ def test_losing_the_network_mid_quiz_loses_no_answer(live_server, phone, member,
 
 
 def test_answers_survive_a_reload_while_the_server_is_unreachable(live_server, phone, member, lesson):
-    sign_in(phone, live_server, member.phone, PASSWORD)
-    attempt_id = open_quiz(phone, live_server, lesson)
-    questions = questions_in_page_order(phone, lesson)
-    answer(phone, questions[0])
-    wait_saved(phone, questions[0])
+    attempt_id, questions = start_with_one_answer_saved(phone, live_server, member, lesson)
     # The save endpoint fails (a weak network drops the request)...
     phone.route("**/answers", lambda route: route.abort())
     answer(phone, questions[1])
@@ -123,16 +129,11 @@ def test_double_tap_on_submit_grades_once(live_server, phone, member, lesson):
     attempts = db.session.scalars(select(Attempt)).all()
     assert [a.id for a in attempts] == [attempt_id]
     assert attempts[0].percent == 100.0
-    from learning.models import LessonProgress
     assert db.session.scalars(select(LessonProgress)).one().attempts_used == 1  # graded once
 
 
 def test_time_running_out_submits_what_was_saved(live_server, phone, member, lesson):
-    sign_in(phone, live_server, member.phone, PASSWORD)
-    attempt_id = open_quiz(phone, live_server, lesson)
-    questions = questions_in_page_order(phone, lesson)
-    answer(phone, questions[0])
-    wait_saved(phone, questions[0])
+    attempt_id, questions = start_with_one_answer_saved(phone, live_server, member, lesson)
     attempt = db.session.get(Attempt, attempt_id)
     attempt.deadline_at = utcnow() + timedelta(seconds=2)
     db.session.commit()

@@ -1,5 +1,6 @@
 """Members study: campaigns assign lessons, attempts never lose an answer,
 submitting grades once, time limits hold, progress and completion roll up."""
+import re
 import threading
 from datetime import timedelta
 
@@ -54,6 +55,12 @@ def save_json(client, attempt, token, key, value, seq):
                        json={"answers": [{"key": key, "values": [value], "seq": seq}]})
 
 
+def single_choice(attempt):
+    """The attempt's first single-choice question and its choice keys."""
+    question = next(q for q in attempt.version.questions if q.kind == "single")
+    return question, [c["key"] for c in question.data["choices"]]
+
+
 def start(client, lesson):
     response = client.submit(f"/lessons/{lesson.slug}/quiz", token_from=f"/lessons/{lesson.slug}")
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
@@ -97,7 +104,6 @@ def test_saving_part_way_keeps_answers_for_later_and_other_devices(client, app, 
 
 
 def _checked(html, name, value):
-    import re
     pattern = rf'name="{re.escape(name)}" value="{re.escape(value)}"\s+checked'
     return re.search(pattern, html) is not None
 
@@ -105,8 +111,7 @@ def _checked(html, name, value):
 def test_json_saves_are_ordered_by_the_phones_sequence(client, login, member, lesson):
     login(member)
     attempt = start(client, lesson)
-    question = next(q for q in attempt.version.questions if q.kind == "single")
-    keys = [c["key"] for c in question.data["choices"]]
+    question, keys = single_choice(attempt)
     token = client.csrf_token(f"/attempts/{attempt.id}")
 
     def save(value, seq):
@@ -368,8 +373,7 @@ def test_expired_attempts_are_closed_by_the_cron_command(app, client, login, mem
 def test_a_save_older_than_the_stored_one_is_reported_stale_not_saved(client, login, member, lesson):
     login(member)
     attempt = start(client, lesson)
-    question = next(q for q in attempt.version.questions if q.kind == "single")
-    keys = [c["key"] for c in question.data["choices"]]
+    question, keys = single_choice(attempt)
     token = client.csrf_token(f"/attempts/{attempt.id}")
     save_json(client, attempt, token, question.key, keys[0], 40)
     late = save_json(client, attempt, token, question.key, keys[1], 1).get_json()
