@@ -10,7 +10,7 @@ checks that every answer and submission the server acknowledged is in the
 database. It prints figures and asserts nothing timed.
 
     make bench                      # all benchmarks
-    .venv/bin/python bench/load.py  # this one; BENCH_DATABASE_URL, MEMBERS, SECONDS, RUNS, WORKERS tune it
+    .venv/bin/python bench/load.py  # this one; BENCH_DATABASE_URL, MEMBERS, SECONDS, RUNS, WORKERS, ONLY tune it
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
 from learning import create_app, db, migrate  # noqa: E402
 from learning.grading import attempt_plan  # noqa: E402
-from learning.models import Answer, Attempt, Lesson, LessonVersion, User  # noqa: E402
+from learning.models import Answer, Attempt, Lesson, LessonProgress, LessonVersion, User  # noqa: E402
 from learning.services import accounts, org, publishing  # noqa: E402
 
 BASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -55,6 +55,7 @@ LUA = Path(__file__).resolve().parent / "lua"
 
 
 PACE_MS = int(os.environ.get("PACE_MS", 1000))  # a paced member acts about once a second
+ONLY = os.environ.get("ONLY", "")  # e.g. ONLY=submit: the phases whose names contain it, and the ceiling
 
 
 @dataclass
@@ -105,10 +106,13 @@ def main() -> None:
 
     port = free_port()
     server = start_gunicorn(url, secret, port)
+    print(f"gunicorn {server.pid} on port {port}", flush=True)
     try:
         results = {phase.name: [] for phase in PHASES}
         for run in range(RUNS):
             for number, phase in enumerate(PHASES):
+                if number and ONLY not in phase.name:
+                    continue
                 if run and not phase.every_run:
                     continue  # each submission is graded once: a second run would only replay them
                 acked = work / f"acked-{phase.script.removesuffix('.lua')}-{number}-{run}.txt"
@@ -182,6 +186,10 @@ def open_attempts(members: list[User], lessons: list[Lesson], with_answers: bool
                          "status": "open", "plan": attempt_plan(version.questions, False, False, None),
                          "started_at": db.utcnow(), "auto_submitted": False})
     ids = db.session.execute(insert(Attempt).returning(Attempt.id, Attempt.user_id), rows).all()
+    # As after study.start_attempt: the member opened and read each lesson.
+    db.session.execute(insert(LessonProgress), [
+        {"user_id": member.id, "lesson_id": lesson.id, "started_at": db.utcnow(), "read_at": db.utcnow(),
+         "attempts_used": 0, "updated_at": db.utcnow()} for member in members for lesson in lessons])
     by_member: dict[int, list[int]] = {}
     for attempt_id, user_id in ids:
         by_member.setdefault(user_id, []).append(attempt_id)
@@ -357,6 +365,8 @@ def print_results(results: dict[str, list[dict]]) -> None:
           f"paced: each member sends one request, waits {PACE_MS} ms, and so on")
     print(f"{'endpoint':26} {'req/s':>8} {'of ceiling':>10} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for name, runs in results.items():
+        if not runs:
+            continue
         med = {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50", "p95", "p99")}
         errors = sum(r["errors"] for r in runs)
         print(f"{name:26} {med['rps']:8.0f} {med['rps'] / ceiling:10.0%} {med['p50']:8.1f} {med['p95']:8.1f} "

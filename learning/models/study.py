@@ -32,8 +32,13 @@ class LessonProgress(Base):
     counted_percent: Mapped[float | None]  # the score that counts, per the lesson's rule
     on_time: Mapped[bool | None]  # set at completion, against the earliest due date
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped by every write, ORM or Core: submitting reads the row without a
+    # lock and writes it only if no one else did meanwhile (study.submit).
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     lesson: Mapped[Lesson] = relationship()
+
+    __mapper_args__ = {"version_id_col": revision}
 
 
 class Attempt(Base):
@@ -60,7 +65,6 @@ class Attempt(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     deadline_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
-    last_saved_at: Mapped[datetime | None]  # also serialises saves with submission (study.save_answers)
     auto_submitted: Mapped[bool] = mapped_column(default=False)
     score: Mapped[float | None]  # points from automatically graded questions
     max_score: Mapped[float | None]  # points of those questions

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from learning import db
 from learning.authoring import KINDS
 from learning.clock import VIETNAM, vietnam_today
-from learning.db import upsert_insert, utcnow
+from learning.db import prebuilt, upsert_insert, utcnow
 from learning.grading import attempt_plan, counted_after, counted_percent, grade_attempt, word_count
 from learning.models import Answer, Attempt, Lesson, LessonProgress, LessonVersion, Question, User
 from learning.services import DomainError
@@ -147,31 +148,72 @@ def save_answers(user_id: int, attempt_id: int, incoming: list[IncomingAnswer]) 
     """Store a member's answers to their open attempt. Unknown questions are
     ignored; an answer older than the stored one is acknowledged unchanged.
 
-    The attempt row is written first (its last_saved_at), in the same
-    transaction: a save and a submission of one attempt therefore take turns
-    on that row, so every stored answer is either graded or refused, never
-    stored after grading."""
+    Each answer is one statement: an upsert that writes only while the attempt
+    is open and in time, holding a share lock on the attempt row until commit.
+    Submitting takes that row's exclusive lock first, so a save and a
+    submission of one attempt take turns: every stored answer is either graded
+    or refused, never stored after grading."""
+    facts = attempt_facts(attempt_id)
+    if facts is None or facts.user_id != user_id:
+        raise AttemptNotFound()
+    questions = quiz_questions(facts.version_id)
     now = utcnow()
-    attempts = Attempt.__table__  # Core statements on the session's connection: this runs on every answer
-    row = db.session.connection().execute(
-        update(attempts)
-        .where(attempts.c.id == attempt_id, attempts.c.user_id == user_id, attempts.c.status == "open",
-               or_(attempts.c.deadline_at.is_(None), attempts.c.deadline_at >= now - GRACE))
-        .values(last_saved_at=now)
-        .returning(attempts.c.version_id, attempts.c.deadline_at)
-    ).first()
-    if row is None:
-        _explain_refusal(user_id, attempt_id)
-    version_id, deadline_at = row
-    questions = quiz_questions(version_id)
-    saved, stale = [], []
+    saved, not_written = [], []
     for answer in incoming:
         question = questions.get(answer.key)
         if question is None:
             continue
         response = KINDS[question.kind].read_response(question.data, answer.values)
-        (saved if _upsert_answer(attempt_id, answer.key, response, answer.seq) else stale).append(answer.key)
-    return SaveReceipt([a for a in incoming if a.key in saved], deadline_at, _stored_seqs(attempt_id, stale))
+        written = _upsert_answer(user_id, attempt_id, answer.key, response, answer.seq, now)
+        (saved if written else not_written).append(answer.key)
+    if not saved and not _is_open(attempt_id, now):
+        raise AttemptRefused(_("This attempt is closed; answers can no longer be changed."))
+    # The attempt is open (an answer was written, or it was just checked), so
+    # what was not written is older than what the server holds.
+    return SaveReceipt([a for a in incoming if a.key in saved], facts.deadline_at,
+                       _stored_seqs(attempt_id, not_written))
+
+
+@dataclass(frozen=True)
+class AttemptFacts:
+    """What never changes about an attempt once started."""
+    user_id: int
+    version_id: int
+    deadline_at: datetime | None
+
+
+FACTS_CACHE_LIMIT = 50_000  # attempts; a few hundred bytes each
+
+
+def attempt_facts(attempt_id: int) -> AttemptFacts | None:
+    """An attempt's owner, version and deadline, remembered by the worker:
+    they are fixed at start, so saving an answer needs no query for them."""
+    cache: dict[int, AttemptFacts] = current_app.extensions.setdefault("attempt_facts", {})
+    found = cache.get(attempt_id)
+    if found is None:
+        row = db.session.connection().execute(_facts_query(), {"attempt": attempt_id}).first()
+        if row is None:
+            return None
+        if len(cache) >= FACTS_CACHE_LIMIT:
+            cache.clear()
+        found = cache[attempt_id] = AttemptFacts(*row)
+    return found
+
+
+@prebuilt
+def _facts_query():
+    attempts = Attempt.__table__
+    return select(attempts.c.user_id, attempts.c.version_id, attempts.c.deadline_at).where(
+        attempts.c.id == bindparam("attempt"))
+
+
+def _is_open(attempt_id: int, now: datetime) -> bool:
+    return db.session.scalar(select(Attempt.id).where(Attempt.id == attempt_id, _open_and_in_time(now - GRACE))) is not None
+
+
+def _open_and_in_time(cutoff):
+    attempts = Attempt.__table__
+    return and_(attempts.c.status == "open", or_(attempts.c.deadline_at.is_(None), attempts.c.deadline_at >= cutoff))
 
 
 def _stored_seqs(attempt_id: int, keys: list[str]) -> dict[str, int]:
@@ -186,43 +228,47 @@ def highest_seq(attempt_id: int) -> int:
     return db.session.scalar(select(func.max(Answer.client_seq)).where(Answer.attempt_id == attempt_id)) or 0
 
 
-def _explain_refusal(user_id: int, attempt_id: int) -> None:
-    owner = db.session.scalar(select(Attempt.user_id).where(Attempt.id == attempt_id))
-    if owner != user_id:
-        raise AttemptNotFound()
-    raise AttemptRefused(_("This attempt is closed; answers can no longer be changed."))
+def _upsert_answer(user_id: int, attempt_id: int, key: str, response: Any, seq: int | None, now: datetime) -> bool:
+    """Write the answer; False when the attempt is closed or the stored answer
+    carries a newer sequence number."""
+    params = {"attempt": attempt_id, "member": user_id, "cutoff": now - GRACE, "key": key,
+              "response": {"value": response}, "seq": seq or 0, "now": now}
+    statement = _ordered_answer_upsert() if seq is not None else _form_answer_upsert()
+    return db.session.connection().execute(statement, params).first() is not None
 
 
-def _upsert_answer(attempt_id: int, key: str, response: Any, seq: int | None) -> bool:
-    """Write the answer; False when the stored one carries a newer sequence number."""
-    params = {"attempt_id": attempt_id, "question_key": key, "response": {"value": response},
-              "client_seq": seq or 0, "saved_at": utcnow()}
-    return db.session.connection().execute(_answer_upsert(ordered=seq is not None), params).first() is not None
+@prebuilt
+def _ordered_answer_upsert():
+    """A save from the page's script replaces only an older sequence number."""
+    return _answer_upsert(ordered=True)
 
 
-_UPSERTS: dict[tuple[str, bool], Any] = {}
+@prebuilt
+def _form_answer_upsert():
+    """A plain form post always replaces: what the member sees is what they mean."""
+    return _answer_upsert(ordered=False)
 
 
 def _answer_upsert(ordered: bool):
-    """The answer upsert, built once per dialect: saving is the hottest path.
-    `ordered` saves (from the page's script) only replace an older sequence
-    number; form posts always replace."""
-    dialect = db.session.get_bind().dialect.name
-    statement = _UPSERTS.get((dialect, ordered))
-    if statement is None:
-        answers = Answer.__table__
-        insert = upsert_insert(answers)
-        changes = {"response": insert.excluded.response, "saved_at": insert.excluded.saved_at}
-        if ordered:
-            statement = insert.on_conflict_do_update(
-                index_elements=["attempt_id", "question_key"],
-                set_={**changes, "client_seq": insert.excluded.client_seq},
-                where=answers.c.client_seq <= insert.excluded.client_seq)
-        else:
-            statement = insert.on_conflict_do_update(index_elements=["attempt_id", "question_key"], set_=changes)
-        statement = statement.returning(answers.c.id)  # no row back: the stored answer was newer
-        _UPSERTS[(dialect, ordered)] = statement
-    return statement
+    answers, attempts = Answer.__table__, Attempt.__table__
+    # The row to insert comes from the attempt's own row, and only while it is
+    # open: FOR SHARE (on PostgreSQL) makes a concurrent submission wait for
+    # this save's commit. SQLite runs one writer at a time, which does the same.
+    values = (select(attempts.c.id, *(bindparam(name, type_=answers.c[column].type) for name, column in (
+        ("key", "question_key"), ("response", "response"), ("seq", "client_seq"), ("now", "saved_at"))))
+        .where(attempts.c.id == bindparam("attempt"), attempts.c.user_id == bindparam("member"),
+               _open_and_in_time(bindparam("cutoff", type_=attempts.c.deadline_at.type)))
+        .with_for_update(read=True))
+    insert = upsert_insert(answers).from_select(
+        ["attempt_id", "question_key", "response", "client_seq", "saved_at"], values)
+    changes = {"response": insert.excluded.response, "saved_at": insert.excluded.saved_at}
+    if ordered:
+        return insert.on_conflict_do_update(
+            index_elements=["attempt_id", "question_key"], set_={**changes, "client_seq": insert.excluded.client_seq},
+            where=answers.c.client_seq <= insert.excluded.client_seq,
+        ).returning(answers.c.id)  # no row back: closed, or the stored answer was newer
+    return insert.on_conflict_do_update(index_elements=["attempt_id", "question_key"], set_=changes
+                                        ).returning(answers.c.id)
 
 
 def saved_responses(attempt: Attempt) -> dict[str, Any]:
@@ -264,23 +310,21 @@ def submit(user_id: int, attempt_id: int, *, auto: bool = False) -> None:
     reflection is outside its word limits (the caller rolls back); when the
     time runs out, what was saved is submitted as it is.
 
-    Core statements, one round trip each: claim the attempt (its row stays
-    locked, so no answer can be saved meanwhile), read its answers, write the
-    grade, update the member's progress."""
-    attempts = Attempt.__table__
+    Four prebuilt Core statements, one round trip each: claim the attempt
+    (its row stays locked until commit, so no answer can be saved meanwhile),
+    read its answers with the member's progress, write the grade, write the
+    progress."""
+    db.session.flush()  # the ORM's pending changes (a progress row) go first
+    connection = db.session.connection()
     now = utcnow()
-    claimed = db.session.execute(
-        update(attempts)
-        .where(attempts.c.id == attempt_id, attempts.c.user_id == user_id, attempts.c.status == "open")
-        .values(status="submitted", submitted_at=now, auto_submitted=auto)
-        .returning(attempts.c.version_id, attempts.c.lesson_id, attempts.c.plan, attempts.c.deadline_at)
-    ).first()
+    claimed = connection.execute(_claim_statement(), {"attempt": attempt_id, "member": user_id, "now": now,
+                                                      "auto": auto}).first()
     if claimed is None:
-        if db.session.scalar(select(attempts.c.user_id).where(attempts.c.id == attempt_id)) != user_id:
+        if db.session.scalar(select(Attempt.user_id).where(Attempt.id == attempt_id)) != user_id:
             raise AttemptNotFound()
         return  # already submitted: nothing to do
     version_id, lesson_id, plan, deadline_at = claimed
-    responses = _responses(attempt_id)
+    responses, progress = _answers_and_progress(attempt_id)
     if deadline_at is not None and now > deadline_at + GRACE:
         auto = True  # time is up: what was saved is submitted as it is, word limits or not
     if not auto and has_reflection(version_id):
@@ -289,10 +333,51 @@ def submit(user_id: int, attempt_id: int, *, auto: bool = False) -> None:
             raise AttemptRefused(" ".join(problems))
     settings = version_settings(version_id)
     grade = grade_attempt(quiz_questions(version_id).values(), responses)
-    passed = grade.passed(settings.get("pass_mark", 70))
-    db.session.execute(update(attempts).where(attempts.c.id == attempt_id).values(
-        score=grade.score, max_score=grade.max_score, percent=grade.percent, passed=passed))
-    _update_progress_after(user_id, lesson_id, version_id, settings, grade.percent, responses)
+    connection.execute(_grade_statement(), {
+        "attempt": attempt_id, "score": grade.score, "max_score": grade.max_score, "percent": grade.percent,
+        "passed": grade.passed(settings.get("pass_mark", 70))})
+    outcome = AttemptOutcome(user_id, lesson_id, version_id, settings, grade.percent, responses)
+    _roll_up_progress(outcome, progress)
+
+
+@prebuilt
+def _claim_statement():
+    attempts = Attempt.__table__
+    return (update(attempts)
+            .where(attempts.c.id == bindparam("attempt"), attempts.c.user_id == bindparam("member"),
+                   attempts.c.status == "open")
+            .values(status="submitted", submitted_at=bindparam("now"), auto_submitted=bindparam("auto"))
+            .returning(attempts.c.version_id, attempts.c.lesson_id, attempts.c.plan, attempts.c.deadline_at))
+
+
+@prebuilt
+def _grade_statement():
+    attempts = Attempt.__table__
+    return (update(attempts).where(attempts.c.id == bindparam("attempt"))
+            .values(score=bindparam("score"), max_score=bindparam("max_score"), percent=bindparam("percent"),
+                    passed=bindparam("passed")))
+
+
+@prebuilt
+def _answers_and_progress_query():
+    """One row per answer (or one row for none), each with the progress row."""
+    attempts, answers, progress = Attempt.__table__, Answer.__table__, LessonProgress.__table__
+    return (select(answers.c.question_key, answers.c.response, *[c.label(f"progress_{c.name}") for c in progress.c])
+            .select_from(attempts
+                         .outerjoin(answers, answers.c.attempt_id == attempts.c.id)
+                         .outerjoin(progress, and_(progress.c.user_id == attempts.c.user_id,
+                                                   progress.c.lesson_id == attempts.c.lesson_id)))
+            .where(attempts.c.id == bindparam("attempt")))
+
+
+def _answers_and_progress(attempt_id: int) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    rows = db.session.connection().execute(_answers_and_progress_query(), {"attempt": attempt_id}).mappings().all()
+    responses = {row["question_key"]: row["response"].get("value") for row in rows if row["question_key"]}
+    first = rows[0] if rows else None
+    if first is None or first["progress_id"] is None:
+        return responses, None
+    return responses, {name.removeprefix("progress_"): value for name, value in first.items()
+                       if name.startswith("progress_")}
 
 
 def _responses(attempt_id: int) -> dict[str, Any]:
@@ -319,50 +404,113 @@ def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
     return False
 
 
-def _update_progress_after(user_id: int, lesson_id: int, version_id: int, settings: dict,
-                           percent: float | None, responses: dict[str, Any]) -> None:
-    """The progress roll-up after a graded attempt, in two Core statements:
-    create-or-read the row, then write what changed. The same rules as the
-    ORM path (_refresh_scores, _refresh_completion) apply to a plain copy."""
+# -- the progress roll-up ------------------------------------------------------
+
+@dataclass(frozen=True)
+class AttemptOutcome:
+    """What a graded attempt brings to the member's progress on its lesson."""
+    user_id: int
+    lesson_id: int
+    version_id: int
+    settings: dict[str, Any]
+    percent: float | None
+    responses: dict[str, Any]
+
+
+# The columns a graded attempt changes; the others (started_at, read_at) belong to reading.
+ROLL_UP_COLUMNS = ("counted_percent", "attempts_used", "quiz_passed_at", "reflection_submitted_at",
+                   "completed_at", "on_time", "updated_at")
+
+
+def _roll_up_progress(outcome: AttemptOutcome, progress: dict[str, Any] | None) -> None:
+    """Write the progress after a graded attempt. Optimistic first: the row as
+    read, written only if its revision is unchanged. Should a page view of the
+    same lesson have written it meanwhile (or the row not exist yet), lock the
+    row (creating it if need be) and work from what it holds then."""
+    if progress is None or not _write_progress(progress, _rolled_up(progress, outcome)):
+        progress = _locked_progress(outcome.user_id, outcome.lesson_id)
+        if not _write_progress(progress, _rolled_up(progress, outcome)):
+            raise RuntimeError("lesson progress changed under its lock")
+    # An ORM copy of the row in this session is now out of date.
+    orm_copy = db.session.identity_map.get(db.session.identity_key(LessonProgress, progress["id"]))
+    if orm_copy is not None:
+        db.session.expire(orm_copy)
+
+
+def _rolled_up(progress: dict[str, Any], outcome: AttemptOutcome) -> dict[str, Any]:
+    """The progress columns after the attempt, by the same rules as reading's."""
+    state = SimpleNamespace(**progress)
+    _refresh_scores(state, outcome)
+    _refresh_completion(None, outcome.lesson_id, outcome.version_id, state, user_id=outcome.user_id)
+    return {name: getattr(state, name) for name in ROLL_UP_COLUMNS}
+
+
+def _write_progress(progress: dict[str, Any], values: dict[str, Any]) -> bool:
+    result = db.session.connection().execute(
+        _progress_update_statement(), {**values, "row": progress["id"], "seen": progress["revision"]})
+    return result.rowcount == 1
+
+
+@prebuilt
+def _progress_update_statement():
     table = LessonProgress.__table__
-    insert = upsert_insert(table).values(user_id=user_id, lesson_id=lesson_id, attempts_used=0, updated_at=utcnow())
-    row = db.session.connection().execute(insert.on_conflict_do_update(
+    return (update(table).where(table.c.id == bindparam("row"), table.c.revision == bindparam("seen"))
+            .values(**{name: bindparam(name) for name in ROLL_UP_COLUMNS},
+                    revision=table.c.revision + 1))
+
+
+def _locked_progress(user_id: int, lesson_id: int) -> dict[str, Any]:
+    """The member's progress row, created if missing, locked until commit (the
+    upsert takes the row lock on PostgreSQL; SQLite has one writer anyway)."""
+    return dict(db.session.connection().execute(_lock_progress_statement(), {
+        "member": user_id, "lesson": lesson_id, "now": utcnow()}).mappings().one())
+
+
+@prebuilt
+def _lock_progress_statement():
+    table = LessonProgress.__table__
+    insert = upsert_insert(table).values(user_id=bindparam("member"), lesson_id=bindparam("lesson"),
+                                         attempts_used=0, revision=0, updated_at=bindparam("now"))
+    return insert.on_conflict_do_update(
         index_elements=["user_id", "lesson_id"], set_={"user_id": insert.excluded.user_id},
-    ).returning(*table.c)).mappings().one()
-    progress = SimpleNamespace(**row)
-    _refresh_scores(progress, settings, user_id, lesson_id, percent, responses, version_id)
-    _refresh_completion(None, lesson_id, version_id, progress, user_id=user_id)
-    changes = {name: value for name, value in vars(progress).items() if row[name] != value}
-    db.session.connection().execute(update(table).where(table.c.id == row["id"]).values(**changes))
+    ).returning(*table.c)
 
 
-def _refresh_scores(progress: LessonProgress, settings: dict, user_id: int, lesson_id: int,
-                    new_percent: float | None, responses: dict[str, Any], version_id: int) -> None:
-    rule = settings.get("counted_attempt", "highest")
+def _refresh_scores(progress: SimpleNamespace, outcome: AttemptOutcome) -> None:
+    rule = outcome.settings.get("counted_attempt", "highest")
     if rule == "average":  # the only rule that needs every earlier score
-        percents = db.session.scalars(
-            select(Attempt.percent).where(Attempt.user_id == user_id, Attempt.lesson_id == lesson_id,
-                                          Attempt.status == "submitted").order_by(Attempt.number)).all()
+        percents = db.session.connection().execute(
+            _submitted_percents_query(), {"member": outcome.user_id, "lesson": outcome.lesson_id}).scalars().all()
         progress.counted_percent = counted_percent(rule, percents)
     else:
         progress.counted_percent = counted_after(rule, progress.counted_percent, progress.attempts_used,
-                                                 new_percent)
+                                                 outcome.percent)
     progress.attempts_used += 1
-    pass_mark = settings.get("pass_mark", 70)
+    pass_mark = outcome.settings.get("pass_mark", 70)
     passed = progress.counted_percent is None or progress.counted_percent >= pass_mark
     now = utcnow()
     if passed and progress.quiz_passed_at is None:
         progress.quiz_passed_at = now
     elif not passed:
         progress.quiz_passed_at = None
-    reflections = [q.key for q in quiz_questions(version_id).values() if q.kind == "reflection"]
-    if reflections and all(responses.get(key) for key in reflections) and progress.reflection_submitted_at is None:
+    reflections = [q.key for q in quiz_questions(outcome.version_id).values() if q.kind == "reflection"]
+    if (reflections and all(outcome.responses.get(key) for key in reflections)
+            and progress.reflection_submitted_at is None):
         progress.reflection_submitted_at = now
     progress.updated_at = now
 
 
-def _refresh_completion(user: User | None, lesson_id: int, version_id: int, progress: LessonProgress,
-                        user_id: int | None = None) -> None:
+@prebuilt
+def _submitted_percents_query():
+    attempts = Attempt.__table__
+    return (select(attempts.c.percent)
+            .where(attempts.c.user_id == bindparam("member"), attempts.c.lesson_id == bindparam("lesson"),
+                   attempts.c.status == "submitted")
+            .order_by(attempts.c.number))
+
+
+def _refresh_completion(user: User | None, lesson_id: int, version_id: int,
+                        progress: LessonProgress | SimpleNamespace, user_id: int | None = None) -> None:
     complete = (progress.read_at and progress.quiz_passed_at
                 and (progress.reflection_submitted_at or not has_reflection(version_id)))
     if not complete and progress.completed_at is not None:

@@ -50,7 +50,7 @@ def attempt(attempt_id: int):
 @requires(SIGNED_IN)
 def save_answers(attempt_id: int):
     """JSON from the page's script: {"answers": [{"key", "values", "seq"}]}.
-    The hottest route: no attempt object is loaded, one UPDATE checks it."""
+    The hottest route: no attempt object is loaded, one statement per answer."""
     payload = request.get_json(silent=True) or {}
     incoming = [study.IncomingAnswer(str(a.get("key", "")), [str(v) for v in a.get("values", [])][:20],
                                      _int(a.get("seq")))

@@ -1,17 +1,23 @@
 """Members study: campaigns assign lessons, attempts never lose an answer,
 submitting grades once, time limits hold, progress and completion roll up."""
+import itertools
 import re
 import threading
+import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from learning import db
 from learning.clock import vietnam_today
+from learning.db import utcnow
+from learning.grading import grade_attempt
 from learning.models import Answer, Attempt, LessonProgress
 from learning.services import campaigns, study
 from learning.services.campaigns import CampaignInput
+from learning.services.versions import quiz_questions
+from tests.conftest import CONTENT
 
 
 def correct_values(question) -> list[str]:
@@ -212,6 +218,84 @@ def test_concurrent_starts_create_one_attempt(app, member, lesson):
     assert errors == []
     assert len(set(ids)) == 1
     assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
+
+
+def test_saves_racing_a_submission_are_graded_or_refused(app, member, publish_file):
+    """A phone keeps saving while the member submits from another device: each
+    acknowledged save is either in the graded answers or refused, never stored
+    after grading. Saves alternate right and wrong, so a save landing after
+    grading would make the stored answers disagree with the score."""
+    for path in sorted(CONTENT.glob("*.md")):  # one race per shipped lesson
+        lesson = publish_file(path.name)
+        attempt = study.start_attempt(member, lesson, lesson.versions[-1])
+        db.session.commit()
+        question, choices = single_choice(attempt)
+        right = next(c["key"] for c in question.data["choices"] if c["correct"])
+        wrong = next(c for c in choices if c != right)
+        acknowledged, refused, started = [], [], threading.Barrier(2)
+
+        def keep_saving():
+            with app.app_context():
+                started.wait()
+                deadline = time.monotonic() + 20
+                for seq in itertools.count(1):
+                    try:
+                        receipt = study.save_answers(member.id, attempt.id, [
+                            study.IncomingAnswer(question.key, [right if seq % 2 else wrong], seq)])
+                        db.session.commit()
+                    except study.AttemptRefused:
+                        db.session.rollback()
+                        refused.append(seq)
+                        return
+                    acknowledged.extend(a.seq for a in receipt.saved)
+                    if time.monotonic() > deadline:
+                        return
+                    time.sleep(0.0005)  # a phone is never this fast, and SQLite's waiting writer needs a gap
+
+        def submit_meanwhile():
+            with app.app_context():
+                started.wait()
+                while len(acknowledged) < 5:
+                    time.sleep(0.001)
+                study.submit(member.id, attempt.id, auto=True)  # as when time runs out: no word limits
+                db.session.commit()
+
+        threads = [threading.Thread(target=keep_saving), threading.Thread(target=submit_meanwhile)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        db.session.expire_all()
+        stored = db.session.scalars(select(Answer).where(Answer.attempt_id == attempt.id)).one()
+        assert attempt.status == "submitted" and len(acknowledged) >= 5 and refused  # saving stopped at the submission
+        assert stored.client_seq == max(acknowledged)  # the last acknowledged save is the one graded
+        assert study.answer_scores(attempt)[question.key] == (question.points if stored.client_seq % 2 else 0)
+        regraded = grade_attempt(quiz_questions(attempt.version_id).values(), study.saved_responses(attempt))
+        assert attempt.percent == regraded.percent
+
+
+def test_progress_written_during_a_submission_is_read_again(client, login, member, lesson, monkeypatch):
+    """The roll-up reads the progress row without a lock and writes it only if
+    no one wrote it meanwhile; if someone did (here: the lesson page recording
+    the reading), it works from the row as it is then."""
+    login(member)
+    attempt = start(client, lesson)
+    progress = LessonProgress.__table__
+    db.session.execute(update(progress).values(read_at=None))  # as if the reading were not recorded yet
+    db.session.commit()
+    read = study._answers_and_progress
+
+    def read_then_a_page_view_lands(attempt_id):
+        found = read(attempt_id)
+        db.session.execute(update(progress).values(read_at=utcnow(), revision=progress.c.revision + 1))
+        return found
+
+    monkeypatch.setattr(study, "_answers_and_progress", read_then_a_page_view_lands)
+    client.submit(f"/attempts/{attempt.id}", {**form_of(attempt), "action": "submit"})
+    db.session.expire_all()
+    row = db.session.scalars(select(LessonProgress)).one()
+    assert row.attempts_used == 1 and row.quiz_passed_at is not None and row.read_at is not None
+    assert row.completed_at is not None  # read, passed and reflected: complete, seen from the fresh row
 
 
 def test_an_attempt_is_only_for_its_member(client, login, member, make_user, lesson):

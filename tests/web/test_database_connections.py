@@ -1,0 +1,85 @@
+"""When PostgreSQL restarts under the app: a pooled connection that sat idle is
+tested and replaced before use, so nobody notices; one in constant use fails
+its next request with a 503 that says to try again (the quiz page's script
+retries it), and the request after that works.
+
+These tests kill server connections, so they need PostgreSQL: TEST_DATABASE_URL,
+or the local server these machines run. Both suite runs (SQLite and
+PostgreSQL) exercise them."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from learning import create_app, db
+from learning import db as database
+from learning.services.permissions import PUBLIC, requires
+
+LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    url = os.environ.get("TEST_DATABASE_URL") or LOCAL_POSTGRES
+    engine = create_engine(url)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no PostgreSQL at {url}: start it, or set TEST_DATABASE_URL")
+    finally:
+        engine.dispose()
+    return url
+
+
+def terminate(url: str, pid: int) -> None:
+    """What a database restart does to one server connection."""
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+    admin.dispose()
+
+
+def backend_pid(connection) -> int:
+    return connection.execute(text("SELECT pg_backend_pid()")).scalar()
+
+
+def test_an_idle_connection_killed_by_a_restart_is_replaced_unnoticed(postgres_url, monkeypatch):
+    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0)  # every pooled connection counts as idle
+    engine = database.make_engine(postgres_url)
+    try:
+        with engine.connect() as conn:
+            killed = backend_pid(conn)
+        terminate(postgres_url, killed)
+        with engine.connect() as conn:  # the pool tests it, finds it dead and connects anew
+            assert backend_pid(conn) != killed
+    finally:
+        engine.dispose()
+
+
+def test_a_busy_connection_killed_by_a_restart_gives_one_503_then_works(postgres_url):
+    app = create_app({"DATABASE_URL": postgres_url, "SECRET_KEY": "test-secret", "TESTING": True})
+    pids = []
+
+    @requires(PUBLIC)
+    def which_backend():
+        pids.append(backend_pid(db.session.connection()))
+        return str(pids[-1])
+
+    app.add_url_rule("/test-backend", "test_backend", which_backend)
+    client = app.test_client()
+    try:
+        assert client.get("/test-backend").status_code == 200
+        terminate(postgres_url, pids[-1])  # the worker used it a moment ago: it is not tested again
+        failed = client.get("/test-backend")
+        assert failed.status_code == 503 and failed.headers["Retry-After"] == "5"
+        assert "thử lại sau vài giây" in failed.get_data(as_text=True)
+        again = client.get("/test-backend")
+        assert again.status_code == 200 and int(again.get_data(as_text=True)) != pids[0]
+    finally:
+        app.extensions["db_engine"].dispose()
