@@ -117,7 +117,10 @@ def main() -> None:
                     continue  # each submission is graded once: a second run would only replay them
                 acked = work / f"acked-{phase.script.removesuffix('.lua')}-{number}-{run}.txt"
                 runner = run_paced if phase.pace_ms else run_wrk
-                results[phase.name].append(runner(phase, port, work / phase.ids, acked))
+                outcome = runner(phase, port, work / phase.ids, acked)
+                results[phase.name].append(outcome)
+                print(f"  run {run + 1}: {phase.name:26} {outcome['rps']:7.0f} req/s, p95 {outcome['p95']:.1f} ms",
+                      flush=True)
                 time.sleep(3)  # let the server drain its queue before the next phase
         print_results(results)
     finally:

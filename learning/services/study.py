@@ -149,10 +149,11 @@ def save_answers(user_id: int, attempt_id: int, incoming: list[IncomingAnswer]) 
     ignored; an answer older than the stored one is acknowledged unchanged.
 
     Each answer is one statement: an upsert that writes only while the attempt
-    is open and in time, holding a share lock on the attempt row until commit.
-    Submitting takes that row's exclusive lock first, so a save and a
-    submission of one attempt take turns: every stored answer is either graded
-    or refused, never stored after grading."""
+    is open and in time, holding a share lock on the attempt row until its
+    transaction ends (at once on the save route, which commits every
+    statement). Submitting takes that row's exclusive lock first, so a save and
+    a submission of one attempt take turns: every stored answer is either
+    graded or refused, never stored after grading."""
     facts = attempt_facts(attempt_id)
     if facts is None or facts.user_id != user_id:
         raise AttemptNotFound()
@@ -358,11 +359,16 @@ def _grade_statement():
                     passed=bindparam("passed")))
 
 
+# What the roll-up needs of the progress row (started_at and updated_at it does not).
+ROLL_UP_READS = ("id", "revision", "read_at", "quiz_passed_at", "reflection_submitted_at", "completed_at",
+                 "attempts_used", "counted_percent", "on_time")
+
+
 @prebuilt
 def _answers_and_progress_query():
     """One row per answer (or one row for none), each with the progress row."""
     attempts, answers, progress = Attempt.__table__, Answer.__table__, LessonProgress.__table__
-    return (select(answers.c.question_key, answers.c.response, *[c.label(f"progress_{c.name}") for c in progress.c])
+    return (select(answers.c.question_key, answers.c.response, *(progress.c[name] for name in ROLL_UP_READS))
             .select_from(attempts
                          .outerjoin(answers, answers.c.attempt_id == attempts.c.id)
                          .outerjoin(progress, and_(progress.c.user_id == attempts.c.user_id,
@@ -371,13 +377,11 @@ def _answers_and_progress_query():
 
 
 def _answers_and_progress(attempt_id: int) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    rows = db.session.connection().execute(_answers_and_progress_query(), {"attempt": attempt_id}).mappings().all()
-    responses = {row["question_key"]: row["response"].get("value") for row in rows if row["question_key"]}
-    first = rows[0] if rows else None
-    if first is None or first["progress_id"] is None:
+    rows = db.session.connection().execute(_answers_and_progress_query(), {"attempt": attempt_id}).all()
+    responses = {key: response.get("value") for key, response, *_progress in rows if key is not None}
+    if not rows or rows[0][2] is None:  # no progress row yet
         return responses, None
-    return responses, {name.removeprefix("progress_"): value for name, value in first.items()
-                       if name.startswith("progress_")}
+    return responses, dict(zip(ROLL_UP_READS, rows[0][2:]))
 
 
 def _responses(attempt_id: int) -> dict[str, Any]:

@@ -48,9 +48,11 @@ def attempt(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
 @requires(SIGNED_IN)
+@db.autocommit
 def save_answers(attempt_id: int):
     """JSON from the page's script: {"answers": [{"key", "values", "seq"}]}.
-    The hottest route: no attempt object is loaded, one statement per answer."""
+    The hottest route: no attempt object is loaded, and each answer is one
+    statement that commits on its own, so each acknowledgement stands alone."""
     payload = request.get_json(silent=True) or {}
     incoming = [study.IncomingAnswer(str(a.get("key", "")), [str(v) for v in a.get("values", [])][:20],
                                      _int(a.get("seq")))

@@ -220,11 +220,13 @@ def test_concurrent_starts_create_one_attempt(app, member, lesson):
     assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
 
 
-def test_saves_racing_a_submission_are_graded_or_refused(app, member, publish_file):
+def test_saves_racing_a_submission_are_graded_or_refused(app, client, login, member, publish_file):
     """A phone keeps saving while the member submits from another device: each
     acknowledged save is either in the graded answers or refused, never stored
     after grading. Saves alternate right and wrong, so a save landing after
     grading would make the stored answers disagree with the score."""
+    login(member)
+    token = client.csrf_token("/")
     for path in sorted(CONTENT.glob("*.md")):  # one race per shipped lesson
         lesson = publish_file(path.name)
         attempt = study.start_attempt(member, lesson, lesson.versions[-1])
@@ -235,22 +237,17 @@ def test_saves_racing_a_submission_are_graded_or_refused(app, member, publish_fi
         acknowledged, refused, started = [], [], threading.Barrier(2)
 
         def keep_saving():
-            with app.app_context():
-                started.wait()
-                deadline = time.monotonic() + 20
-                for seq in itertools.count(1):
-                    try:
-                        receipt = study.save_answers(member.id, attempt.id, [
-                            study.IncomingAnswer(question.key, [right if seq % 2 else wrong], seq)])
-                        db.session.commit()
-                    except study.AttemptRefused:
-                        db.session.rollback()
-                        refused.append(seq)
-                        return
-                    acknowledged.extend(a.seq for a in receipt.saved)
-                    if time.monotonic() > deadline:
-                        return
-                    time.sleep(0.0005)  # a phone is never this fast, and SQLite's waiting writer needs a gap
+            started.wait()
+            deadline = time.monotonic() + 20
+            for seq in itertools.count(1):
+                response = save_json(client, attempt, token, question.key, right if seq % 2 else wrong, seq)
+                if response.status_code == 409:
+                    refused.append(seq)
+                    return
+                acknowledged.extend(a["seq"] for a in response.get_json()["saved"])
+                if time.monotonic() > deadline:
+                    return
+                time.sleep(0.0005)  # a phone is never this fast, and SQLite's waiting writer needs a gap
 
         def submit_meanwhile():
             with app.app_context():
