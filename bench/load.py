@@ -362,18 +362,25 @@ def parse_wrk(output: str) -> dict:
 
 
 def print_results(results: dict[str, list[dict]]) -> None:
-    ceiling = statistics.median(r["rps"] for r in results[PHASES[0].name])
+    """Medians over runs. A phase's share of the ceiling is taken run by run,
+    against the ceiling measured just before it, then the median of those:
+    this machine's speed drifts between runs, and a ratio of neighbours
+    cancels most of the drift."""
+    ceilings = [r["rps"] for r in results[PHASES[0].name]]
     print(f"\n{MEMBERS} concurrent members, {WORKERS} gunicorn workers, {SECONDS}s per run, "
           f"median of {RUNS} runs (submit: 1 run, every submission graded once); "
           f"paced: each member sends one request, waits {PACE_MS} ms, and so on")
-    print(f"{'endpoint':26} {'req/s':>8} {'of ceiling':>10} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(f"{'endpoint':26} {'req/s':>8} {'of ceiling':>10} {'range':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+          f"{'errors':>7}")
     for name, runs in results.items():
         if not runs:
             continue
         med = {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50", "p95", "p99")}
+        shares = [r["rps"] / ceiling for r, ceiling in zip(runs, ceilings)]
+        spread = f"{min(shares):.0%}–{max(shares):.0%}" if len(shares) > 1 else ""
         errors = sum(r["errors"] for r in runs)
-        print(f"{name:26} {med['rps']:8.0f} {med['rps'] / ceiling:10.0%} {med['p50']:8.1f} {med['p95']:8.1f} "
-              f"{med['p99']:8.1f} {errors:7d}")
+        print(f"{name:26} {med['rps']:8.0f} {statistics.median(shares):10.0%} {spread:>9} {med['p50']:8.1f} "
+              f"{med['p95']:8.1f} {med['p99']:8.1f} {errors:7d}")
 
 
 # -- checking ------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any, Callable, TypeVar
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.sql import Executable
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -115,8 +115,6 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"], app.config.get("SQLALCHEMY_ECHO", False))
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
-    app.extensions["db_autocommit_sessionmaker"] = sessionmaker(
-        bind=engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
     app.teardown_appcontext(_close_session)
 
 
@@ -133,9 +131,22 @@ def autocommit(view):
 
 def _get_session() -> Session:
     if "db_session" not in g:
-        g.db_session = current_app.extensions[
-            "db_autocommit_sessionmaker" if _view_wants_autocommit() else "db_sessionmaker"]()
+        if _view_wants_autocommit():
+            # The request's own connection, shared by the session (signing in)
+            # and by connection() (the view's Core statements).
+            g.db_connection = engine().connect().execution_options(isolation_level="AUTOCOMMIT")
+            g.db_session = Session(bind=g.db_connection, expire_on_commit=False)
+        else:
+            g.db_session = current_app.extensions["db_sessionmaker"]()
     return g.db_session
+
+
+def connection() -> Connection:
+    """Where hot paths run Core statements: the session's connection, inside
+    its transaction; on an autocommit route, the request's connection itself,
+    without the session's bookkeeping, which costs more than the statement."""
+    current = _get_session()
+    return g.get("db_connection") or current.connection()
 
 
 def _view_wants_autocommit() -> bool:
@@ -148,6 +159,9 @@ def _close_session(_exc: BaseException | None) -> None:
     s = g.pop("db_session", None)
     if s is not None:
         s.close()  # rolls back anything not committed
+    own_connection = g.pop("db_connection", None)
+    if own_connection is not None:
+        own_connection.close()
 
 
 def engine() -> Engine:

@@ -192,7 +192,7 @@ def attempt_facts(attempt_id: int) -> AttemptFacts | None:
     cache: dict[int, AttemptFacts] = current_app.extensions.setdefault("attempt_facts", {})
     found = cache.get(attempt_id)
     if found is None:
-        row = db.session.connection().execute(_facts_query(), {"attempt": attempt_id}).first()
+        row = db.connection().execute(_facts_query(), {"attempt": attempt_id}).first()
         if row is None:
             return None
         if len(cache) >= FACTS_CACHE_LIMIT:
@@ -235,7 +235,7 @@ def _upsert_answer(user_id: int, attempt_id: int, key: str, response: Any, seq: 
     params = {"attempt": attempt_id, "member": user_id, "cutoff": now - GRACE, "key": key,
               "response": {"value": response}, "seq": seq or 0, "now": now}
     statement = _ordered_answer_upsert() if seq is not None else _form_answer_upsert()
-    return db.session.connection().execute(statement, params).first() is not None
+    return db.connection().execute(statement, params).first() is not None
 
 
 @prebuilt
@@ -316,7 +316,7 @@ def submit(user_id: int, attempt_id: int, *, auto: bool = False) -> None:
     read its answers with the member's progress, write the grade, write the
     progress."""
     db.session.flush()  # the ORM's pending changes (a progress row) go first
-    connection = db.session.connection()
+    connection = db.connection()
     now = utcnow()
     claimed = connection.execute(_claim_statement(), {"attempt": attempt_id, "member": user_id, "now": now,
                                                       "auto": auto}).first()
@@ -377,7 +377,7 @@ def _answers_and_progress_query():
 
 
 def _answers_and_progress(attempt_id: int) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    rows = db.session.connection().execute(_answers_and_progress_query(), {"attempt": attempt_id}).all()
+    rows = db.connection().execute(_answers_and_progress_query(), {"attempt": attempt_id}).all()
     responses = {key: response.get("value") for key, response, *_progress in rows if key is not None}
     if not rows or rows[0][2] is None:  # no progress row yet
         return responses, None
@@ -450,7 +450,7 @@ def _rolled_up(progress: dict[str, Any], outcome: AttemptOutcome) -> dict[str, A
 
 
 def _write_progress(progress: dict[str, Any], values: dict[str, Any]) -> bool:
-    result = db.session.connection().execute(
+    result = db.connection().execute(
         _progress_update_statement(), {**values, "row": progress["id"], "seen": progress["revision"]})
     return result.rowcount == 1
 
@@ -466,7 +466,7 @@ def _progress_update_statement():
 def _locked_progress(user_id: int, lesson_id: int) -> dict[str, Any]:
     """The member's progress row, created if missing, locked until commit (the
     upsert takes the row lock on PostgreSQL; SQLite has one writer anyway)."""
-    return dict(db.session.connection().execute(_lock_progress_statement(), {
+    return dict(db.connection().execute(_lock_progress_statement(), {
         "member": user_id, "lesson": lesson_id, "now": utcnow()}).mappings().one())
 
 
@@ -483,7 +483,7 @@ def _lock_progress_statement():
 def _refresh_scores(progress: SimpleNamespace, outcome: AttemptOutcome) -> None:
     rule = outcome.settings.get("counted_attempt", "highest")
     if rule == "average":  # the only rule that needs every earlier score
-        percents = db.session.connection().execute(
+        percents = db.connection().execute(
             _submitted_percents_query(), {"member": outcome.user_id, "lesson": outcome.lesson_id}).scalars().all()
         progress.counted_percent = counted_percent(rule, percents)
     else:
