@@ -1,20 +1,10 @@
 """Display names of stored codes, translated. Codes stay English in the database."""
 from flask_babel import lazy_gettext as _l
 
-DOCUMENT_KINDS = {
-    "resolution": _l("Resolution"),
-    "directive": _l("Directive"),
-    "conclusion": _l("Conclusion"),
-    "regulation": _l("Regulation"),
-    "decision": _l("Decision"),
-    "guidance": _l("Guidance"),
-    "plan": _l("Plan"),
-    "programme": _l("Programme"),
-    "scheme": _l("Scheme"),
-    "dispatch": _l("Dispatch"),
-    "notice": _l("Notice"),
-    "report": _l("Report"),
-}
+from learning.authoring import DOCUMENT_KINDS as KIND_REGISTRY
+
+# From the parser's registry of kinds, so that a new kind is added in one place.
+DOCUMENT_KINDS = {code: _l(kind.english) for code, kind in KIND_REGISTRY.items()}
 
 LESSON_STATES = {
     "draft": _l("draft"),

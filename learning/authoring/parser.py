@@ -31,26 +31,34 @@ T = TypeVar("T")
 
 # -- document kinds -----------------------------------------------------------
 
+def N_(message: str) -> str:
+    """Marks an English name for the message catalogue (`pybabel -k N_`); it is
+    translated where it is shown (learning/labels.py), not here: parsing is pure."""
+    return message
+
+
 @dataclass(frozen=True)
 class DocumentKind:
     code: str  # stored, e.g. "resolution"; also its English alias
     label: str  # Vietnamese name, as authors write it and members read it
     type_code: str  # in the document number: 57-NQ/TW
+    english: str  # the display name's msgid; its Vietnamese translation is `label` (a test checks)
 
 
+# The one list of document kinds: the parser, search and the pages all read it.
 DOCUMENT_KINDS: dict[str, DocumentKind] = {kind.code: kind for kind in (
-    DocumentKind("resolution", "Nghị quyết", "NQ"),
-    DocumentKind("directive", "Chỉ thị", "CT"),
-    DocumentKind("conclusion", "Kết luận", "KL"),
-    DocumentKind("regulation", "Quy định", "QĐ"),
-    DocumentKind("decision", "Quyết định", "QĐ"),
-    DocumentKind("guidance", "Hướng dẫn", "HD"),
-    DocumentKind("plan", "Kế hoạch", "KH"),
-    DocumentKind("programme", "Chương trình", "CTr"),
-    DocumentKind("scheme", "Đề án", "ĐA"),
-    DocumentKind("dispatch", "Công văn", "CV"),
-    DocumentKind("notice", "Thông báo", "TB"),
-    DocumentKind("report", "Báo cáo", "BC"),
+    DocumentKind("resolution", "Nghị quyết", "NQ", N_("Resolution")),
+    DocumentKind("directive", "Chỉ thị", "CT", N_("Directive")),
+    DocumentKind("conclusion", "Kết luận", "KL", N_("Conclusion")),
+    DocumentKind("regulation", "Quy định", "QĐ", N_("Regulation")),
+    DocumentKind("decision", "Quyết định", "QĐ", N_("Decision")),
+    DocumentKind("guidance", "Hướng dẫn", "HD", N_("Guidance")),
+    DocumentKind("plan", "Kế hoạch", "KH", N_("Plan")),
+    DocumentKind("programme", "Chương trình", "CTr", N_("Programme")),
+    DocumentKind("scheme", "Đề án", "ĐA", N_("Scheme")),
+    DocumentKind("dispatch", "Công văn", "CV", N_("Dispatch")),
+    DocumentKind("notice", "Thông báo", "TB", N_("Notice")),
+    DocumentKind("report", "Báo cáo", "BC", N_("Report")),
 )}
 KIND_LABELS: dict[str, str] = {code: kind.label for code, kind in DOCUMENT_KINDS.items()}
 TYPE_CODES: tuple[str, ...] = tuple(dict.fromkeys(kind.type_code for kind in DOCUMENT_KINDS.values()))

@@ -8,7 +8,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "learning/translations/vi/LC_MESSAGES/messages.po"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None}
 
 
 def _extracted_msgids() -> set[str]:
@@ -44,3 +44,12 @@ def test_translations_keep_their_placeholders():
         strings = string if isinstance(string, tuple) else (string,)
         for s in strings:
             assert set(re.findall(r"%\((\w+)\)s", s)) <= set(re.findall(r"%\((\w+)\)s", msgid)) | {"num"}, msgid
+
+
+def test_each_document_kind_reads_in_vietnamese_as_authors_write_it():
+    """The parser's Vietnamese name of a kind (what authors type) and the
+    catalogue's translation of its English name (what pages show) agree."""
+    from learning.authoring import DOCUMENT_KINDS
+    translated = _translated()
+    assert {code: translated.get(kind.english) for code, kind in DOCUMENT_KINDS.items()} == {
+        code: kind.label for code, kind in DOCUMENT_KINDS.items()}
