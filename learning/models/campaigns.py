@@ -40,3 +40,10 @@ class Campaign(Base):
     lessons: Mapped[list[Lesson]] = relationship(secondary=campaign_lessons, order_by="Lesson.id")
     units: Mapped[list[Unit]] = relationship(secondary=campaign_units, order_by="Unit.path")
     owner_unit: Mapped[Unit | None] = relationship(foreign_keys=[owner_unit_id])
+
+    def phase(self, today: date) -> str:
+        """Where the campaign stands on a day of Vietnam's calendar: "upcoming",
+        "open" or "closed" (both dates inclusive)."""
+        if today < self.opens_on:
+            return "upcoming"
+        return "closed" if today > self.closes_on else "open"

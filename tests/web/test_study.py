@@ -363,6 +363,20 @@ def test_overdue_and_done_sections(client, login, member, lesson, tree, make_use
     assert progress.on_time is True
 
 
+def test_the_campaign_list_says_which_are_closed_or_not_open_yet(client, login, lesson, tree, make_user):
+    admin = make_user(role="admin", phone="0966666667")
+    today = vietnam_today()
+    for title, opens, closes in (("Đã xong", -20, -1), ("Đang mở", 0, 5), ("Sắp tới", 3, 9)):
+        campaigns.create_campaign(admin, CampaignInput(title, "", today + timedelta(days=opens),
+                                                       today + timedelta(days=closes), [lesson.id], [tree["province"].id]))
+    db.session.commit()
+    login(admin)
+    page = client.get("/campaigns/").get_data(as_text=True)
+    cards = {title: page[page.index(title):].split("</li>")[0] for title in ("Đã xong", "Đang mở", "Sắp tới")}
+    assert "đã kết thúc" in cards["Đã xong"] and "chưa bắt đầu" in cards["Sắp tới"]
+    assert "đã kết thúc" not in cards["Đang mở"] and "chưa bắt đầu" not in cards["Đang mở"]
+
+
 def test_reviewer_assigns_only_within_their_units(client, login, make_user, lesson, tree):
     reviewer = make_user(role="reviewer", unit=tree["cell_a"], phone="0955555555")
     login(reviewer)
