@@ -155,13 +155,26 @@ def _view_wants_autocommit() -> bool:
     return getattr(current_app.view_functions.get(request.endpoint), "db_autocommit", False)
 
 
+def discard_failed_work() -> None:
+    """After a database error: roll back the session and the request's own
+    connection, so that what follows (an error page) can use the database."""
+    current = g.get("db_session")
+    if current is not None:
+        current.rollback()
+    own_connection = g.get("db_connection")
+    if own_connection is not None and own_connection.in_transaction():
+        own_connection.rollback()
+
+
 def _close_session(_exc: BaseException | None) -> None:
     s = g.pop("db_session", None)
-    if s is not None:
-        s.close()  # rolls back anything not committed
     own_connection = g.pop("db_connection", None)
-    if own_connection is not None:
-        own_connection.close()
+    try:
+        if s is not None:
+            s.close()  # rolls back anything not committed
+    finally:
+        if own_connection is not None:
+            own_connection.close()
 
 
 def engine() -> Engine:

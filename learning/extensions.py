@@ -15,7 +15,9 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 @limiter.request_filter
 def _route_without_limits() -> bool:
     """Skip the limiter's work on routes that declare no limit (all but
-    sign-in; there are no default limits): it costs a few percent of saving
-    an answer. Flask-Limiter marks the views its decorator wraps."""
+    sign-in): it costs a few percent of saving an answer. Flask-Limiter marks
+    the views its decorator wraps (test_auth's 429 test fails if that mark
+    changes). Remove this filter if default or application-wide limits are
+    ever configured: it would skip them."""
     view = current_app.view_functions.get(request.endpoint or "")
     return not hasattr(view, "__wrapper-limiter-instance")

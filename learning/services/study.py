@@ -167,10 +167,10 @@ def save_answers(user_id: int, attempt_id: int, incoming: list[IncomingAnswer]) 
         response = KINDS[question.kind].read_response(question.data, answer.values)
         written = _upsert_answer(user_id, attempt_id, answer.key, response, answer.seq, now)
         (saved if written else not_written).append(answer.key)
-    if not saved and not _is_open(attempt_id, now):
+    # An answer not written was refused because the attempt closed (it can
+    # close between two answers of one save) or is older than the stored one.
+    if (not_written or not saved) and not _is_open(attempt_id, now):
         raise AttemptRefused(_("This attempt is closed; answers can no longer be changed."))
-    # The attempt is open (an answer was written, or it was just checked), so
-    # what was not written is older than what the server holds.
     return SaveReceipt([a for a in incoming if a.key in saved], facts.deadline_at,
                        _stored_seqs(attempt_id, not_written))
 

@@ -1,7 +1,10 @@
 """Error pages in the user's language."""
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from learning import db
 
 
 def init_app(app: Flask) -> None:
@@ -12,12 +15,21 @@ def init_app(app: Flask) -> None:
 
 
 def _database_error(error: DBAPIError):
-    """A connection lost mid-request (the database restarted): SQLAlchemy has
-    already replaced the pool, so trying again works. Say so with a 503, which
-    the quiz page's script retries; anything else is a plain 500."""
-    if not error.connection_invalidated:
+    """The database was unreachable or dropped the connection (a restart, a
+    failover): SQLAlchemy has already replaced the pool, so trying again
+    works. Say so with a 503, which the quiz page's script retries; any other
+    database error is a plain 500."""
+    if not (error.connection_invalidated or isinstance(error, OperationalError)):
         raise error
-    return render_template("errors/error.html", code=503), 503, {"Retry-After": "5"}
+    db.discard_failed_work()  # the page below may need the database (the signed-in user)
+    message = _("The service is briefly unavailable: please try again in a few seconds")
+    headers = {"Retry-After": "5"}
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=message), 503, headers
+    try:
+        return render_template("errors/error.html", code=503), 503, headers
+    except DBAPIError:  # still down: say it without the page around it
+        return message, 503, {**headers, "Content-Type": "text/plain; charset=utf-8"}
 
 
 def _page(code: int):

@@ -62,9 +62,10 @@ def save_answers(attempt_id: int):
     except study.AttemptNotFound:
         abort(404)
     except study.AttemptRefused as refused:
-        db.session.rollback()
+        # Nothing to roll back: each answer committed on its own, and any
+        # written before the attempt closed is in its grade. The page goes to
+        # the result; nothing of this attempt stays on the phone.
         return jsonify(error=str(refused), closed=True, result=url_for("quiz.result", attempt_id=attempt_id)), 409
-    db.session.commit()
     left = study.seconds_until(receipt.deadline_at)
     # Each acknowledgement names the save it answers, so the phone (and anyone
     # checking) can tell exactly which answers are safe on the server.

@@ -9,14 +9,17 @@ PostgreSQL) exercise them."""
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from learning import create_app, db
+from learning import create_app, db, migrate
 from learning import db as database
+from learning.services import accounts
 from learning.services.permissions import PUBLIC, requires
+from tests.conftest import FAST_HASH, PASSWORD, FormClient, _postgres_url_with_schema
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -81,5 +84,47 @@ def test_a_busy_connection_killed_by_a_restart_gives_one_503_then_works(postgres
         assert "thử lại sau vài giây" in failed.get_data(as_text=True)
         again = client.get("/test-backend")
         assert again.status_code == 200 and int(again.get_data(as_text=True)) != pids[0]
+    finally:
+        app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def migrated_postgres_url(postgres_url):
+    """A schema of this module's own, migrated, for signed-in pages."""
+    schema = "t_conn_" + uuid.uuid4().hex[:8]
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = _postgres_url_with_schema(postgres_url, schema)
+    try:
+        migrate.upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.mark.parametrize("accept, expected, phone", [("text/html", "thử lại sau vài giây", "0912340001"),
+                                                     ("application/json", '"error"', "0912340002")])
+def test_a_signed_in_member_gets_the_503_too_then_their_page(migrated_postgres_url, accept, expected, phone):
+    """The error page itself needs the database (who is signed in): the failed
+    work is rolled back first, so it renders, and the next request works."""
+    app = create_app({"DATABASE_URL": migrated_postgres_url, "SECRET_KEY": "test-secret", "TESTING": True,
+                      "SESSION_USER_CACHE_SECONDS": 0, **FAST_HASH})
+    try:
+        with app.app_context():
+            accounts.create_user(full_name="Lò Văn Kết", phone=phone, password=PASSWORD)
+            db.session.commit()
+        client = FormClient(app.test_client())
+        assert client.submit("/login", {"identifier": phone, "password": PASSWORD}).status_code == 302
+        assert client.get("/").status_code == 200
+        with app.app_context():  # the connection the pool will hand out next
+            pid = backend_pid(db.session.connection())
+            db.session.rollback()
+        terminate(migrated_postgres_url, pid)
+        failed = client.get("/", headers={"Accept": accept})
+        assert failed.status_code == 503 and expected in failed.get_data(as_text=True)
+        assert client.get("/").status_code == 200
     finally:
         app.extensions["db_engine"].dispose()

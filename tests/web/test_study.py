@@ -271,6 +271,36 @@ def test_saves_racing_a_submission_are_graded_or_refused(app, client, login, mem
         assert attempt.percent == regraded.percent
 
 
+def test_an_attempt_closing_between_two_answers_of_one_save_refuses_the_save(app, client, login, member, lesson,
+                                                                             monkeypatch):
+    """One save carries two answers; the attempt is submitted elsewhere between
+    them. The reply says the attempt is closed (not that the second answer is
+    old), and the first answer, written before, is in the grade."""
+    login(member)
+    attempt = start(client, lesson)
+    first, second = [q for q in attempt.version.questions if q.kind == "single"][:2]
+    write = study._upsert_answer
+
+    def write_then_submit_elsewhere(*args):
+        written = write(*args)
+        if args[2] == first.key:
+            with app.app_context():  # another request: the member submits on another phone
+                study.submit(member.id, attempt.id, auto=True)
+                db.session.commit()
+        return written
+
+    monkeypatch.setattr(study, "_upsert_answer", write_then_submit_elsewhere)
+    token = client.csrf_token(f"/attempts/{attempt.id}")
+    right = {q.key: correct_values(q)[0] for q in (first, second)}
+    response = client.post(f"/attempts/{attempt.id}/answers", headers={"X-CSRFToken": token}, json={"answers": [
+        {"key": first.key, "values": [right[first.key]], "seq": 1},
+        {"key": second.key, "values": [right[second.key]], "seq": 2}]})
+    assert response.status_code == 409 and response.get_json()["closed"] is True
+    db.session.expire_all()
+    assert set(study.saved_responses(attempt)) == {first.key}
+    assert study.answer_scores(attempt)[first.key] == first.points  # graded with the answer written before
+
+
 def test_progress_written_during_a_submission_is_read_again(client, login, member, lesson, monkeypatch):
     """The roll-up reads the progress row without a lock and writes it only if
     no one wrote it meanwhile; if someone did (here: the lesson page recording
