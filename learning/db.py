@@ -1,7 +1,9 @@
 """Database plumbing: engine, one session per app context, the declarative Base.
 
 Services flush, never commit; the web layer commits once per request and the
-CLI once per command. The session is closed when the app context ends.
+CLI once per command. The session is closed when the app context ends. One
+exception, marked with @autocommit: the route that saves answers, where each
+statement commits on its own (see autocommit()).
 """
 from __future__ import annotations
 
