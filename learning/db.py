@@ -64,12 +64,12 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
+def make_engine(url: str, echo: bool = False, **options: Any) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 15})
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 15}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    engine = create_engine(url, echo=echo, pool_size=5, max_overflow=5)
+    engine = create_engine(url, echo=echo, pool_size=5, max_overflow=5, **options)
     ping_connections_after_idle(engine, PING_AFTER_IDLE_SECONDS)
     return engine
 
@@ -117,6 +117,10 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"], app.config.get("SQLALCHEMY_ECHO", False))
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
+    # Autocommit routes get connections of their own pool, set to autocommit
+    # once when opened rather than switched at every checkout.
+    app.extensions["db_autocommit_engine"] = make_engine(
+        app.config["DATABASE_URL"], app.config.get("SQLALCHEMY_ECHO", False), isolation_level="AUTOCOMMIT")
     app.teardown_appcontext(_close_session)
 
 
@@ -136,7 +140,7 @@ def _get_session() -> Session:
         if _view_wants_autocommit():
             # The request's own connection, shared by the session (signing in)
             # and by connection() (the view's Core statements).
-            g.db_connection = engine().connect().execution_options(isolation_level="AUTOCOMMIT")
+            g.db_connection = current_app.extensions["db_autocommit_engine"].connect()
             g.db_session = Session(bind=g.db_connection, expire_on_commit=False)
         else:
             g.db_session = current_app.extensions["db_sessionmaker"]()
@@ -181,6 +185,12 @@ def _close_session(_exc: BaseException | None) -> None:
 
 def engine() -> Engine:
     return current_app.extensions["db_engine"]
+
+
+def dispose(app: Flask) -> None:
+    """Close every pooled connection of the app (tests, forked workers)."""
+    app.extensions["db_engine"].dispose()
+    app.extensions["db_autocommit_engine"].dispose()
 
 
 # The session of the current app context (request or CLI command).

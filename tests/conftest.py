@@ -78,7 +78,7 @@ def app(database_url):
         db.session.rollback()
         db.session.close()
     _empty_all_tables(app)
-    app.extensions["db_engine"].dispose()
+    db.dispose(app)
 
 
 def _empty_all_tables(app) -> None:

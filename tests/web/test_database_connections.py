@@ -85,7 +85,7 @@ def test_a_busy_connection_killed_by_a_restart_gives_one_503_then_works(postgres
         again = client.get("/test-backend")
         assert again.status_code == 200 and int(again.get_data(as_text=True)) != pids[0]
     finally:
-        app.extensions["db_engine"].dispose()
+        db.dispose(app)
 
 
 @pytest.fixture(scope="module")
@@ -127,4 +127,4 @@ def test_a_signed_in_member_gets_the_503_too_then_their_page(migrated_postgres_u
         assert failed.status_code == 503 and expected in failed.get_data(as_text=True)
         assert client.get("/").status_code == 200
     finally:
-        app.extensions["db_engine"].dispose()
+        db.dispose(app)
