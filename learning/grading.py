@@ -2,6 +2,7 @@
 several attempts counts. No database, no request: tested on plain data."""
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from fractions import Fraction
@@ -54,8 +55,8 @@ def counted_percent(rule: str, percents_in_order: Sequence[float | None]) -> flo
         return scores[-1]
     if rule == "first":
         return scores[0]
-    if rule == "average":
-        return round(sum(scores) / len(scores), 2)
+    if rule == "average":  # fsum: exact, whatever order the scores come in
+        return round(math.fsum(scores) / len(scores), 2)
     return max(scores)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import String, and_, bindparam, cast, func, or_, select, update
 
 from learning import db
 from learning.authoring import KINDS
@@ -325,19 +325,20 @@ def submit(user_id: int, attempt_id: int, *, auto: bool = False) -> None:
             raise AttemptNotFound()
         return  # already submitted: nothing to do
     version_id, lesson_id, plan, deadline_at = claimed
-    responses, progress = _answers_and_progress(attempt_id)
+    settings = version_settings(version_id)
+    averaged = settings.get("counted_attempt") == "average"
+    responses, progress, earlier_percents = _answers_and_progress(attempt_id, with_earlier_percents=averaged)
     if deadline_at is not None and now > deadline_at + GRACE:
         auto = True  # time is up: what was saved is submitted as it is, word limits or not
     if not auto and has_reflection(version_id):
         problems = reflection_length_problems(version_id, plan, responses)
         if problems:
             raise AttemptRefused(" ".join(problems))
-    settings = version_settings(version_id)
     grade = grade_attempt(quiz_questions(version_id).values(), responses)
     connection.execute(_grade_statement(), {
         "attempt": attempt_id, "score": grade.score, "max_score": grade.max_score, "percent": grade.percent,
         "passed": grade.passed(settings.get("pass_mark", 70))})
-    outcome = AttemptOutcome(user_id, lesson_id, version_id, settings, grade.percent, responses)
+    outcome = AttemptOutcome(user_id, lesson_id, version_id, settings, grade.percent, responses, earlier_percents)
     _roll_up_progress(outcome, progress)
 
 
@@ -364,11 +365,10 @@ ROLL_UP_READS = ("id", "revision", "read_at", "quiz_passed_at", "reflection_subm
                  "attempts_used", "counted_percent", "on_time")
 
 
-@prebuilt
-def _answers_and_progress_query():
+def _answers_and_progress_select(*extra):
     """One row per answer (or one row for none), each with the progress row."""
     attempts, answers, progress = Attempt.__table__, Answer.__table__, LessonProgress.__table__
-    return (select(answers.c.question_key, answers.c.response, *(progress.c[name] for name in ROLL_UP_READS))
+    return (select(answers.c.question_key, answers.c.response, *(progress.c[name] for name in ROLL_UP_READS), *extra)
             .select_from(attempts
                          .outerjoin(answers, answers.c.attempt_id == attempts.c.id)
                          .outerjoin(progress, and_(progress.c.user_id == attempts.c.user_id,
@@ -376,12 +376,36 @@ def _answers_and_progress_query():
             .where(attempts.c.id == bindparam("attempt")))
 
 
-def _answers_and_progress(attempt_id: int) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    rows = db.connection().execute(_answers_and_progress_query(), {"attempt": attempt_id}).all()
-    responses = {key: response.get("value") for key, response, *_progress in rows if key is not None}
-    if not rows or rows[0][2] is None:  # no progress row yet
-        return responses, None
-    return responses, dict(zip(ROLL_UP_READS, rows[0][2:]))
+@prebuilt
+def _answers_and_progress_query():
+    return _answers_and_progress_select()
+
+
+@prebuilt
+def _answers_progress_and_percents_query():
+    """The same, plus the member's earlier scores on the lesson as text
+    ("66.67,100.0"), for the average rule: no query of its own."""
+    attempts = Attempt.__table__
+    earlier = attempts.alias("earlier")
+    percents = (select(func.aggregate_strings(cast(earlier.c.percent, String), ","))
+                .where(earlier.c.user_id == attempts.c.user_id, earlier.c.lesson_id == attempts.c.lesson_id,
+                       earlier.c.status == "submitted", earlier.c.id != attempts.c.id,
+                       earlier.c.percent.is_not(None))
+                .scalar_subquery())
+    return _answers_and_progress_select(percents.label("earlier_percents"))
+
+
+def _answers_and_progress(attempt_id: int, with_earlier_percents: bool = False
+                          ) -> tuple[dict[str, Any], dict[str, Any] | None, list[float]]:
+    query = _answers_progress_and_percents_query() if with_earlier_percents else _answers_and_progress_query()
+    rows = db.connection().execute(query, {"attempt": attempt_id}).all()
+    responses = {row[0]: row[1].get("value") for row in rows if row[0] is not None}
+    first = rows[0] if rows else None
+    progress = None
+    if first is not None and first[2] is not None:
+        progress = dict(zip(ROLL_UP_READS, first[2:2 + len(ROLL_UP_READS)]))
+    text = first[2 + len(ROLL_UP_READS)] if with_earlier_percents and first is not None else None
+    return responses, progress, [float(p) for p in text.split(",")] if text else []
 
 
 def _responses(attempt_id: int) -> dict[str, Any]:
@@ -419,6 +443,7 @@ class AttemptOutcome:
     settings: dict[str, Any]
     percent: float | None
     responses: dict[str, Any]
+    earlier_percents: list[float]  # the member's earlier scores on the lesson (read for the average rule only)
 
 
 # The columns a graded attempt changes; the others (started_at, read_at) belong to reading.
@@ -482,10 +507,8 @@ def _lock_progress_statement():
 
 def _refresh_scores(progress: SimpleNamespace, outcome: AttemptOutcome) -> None:
     rule = outcome.settings.get("counted_attempt", "highest")
-    if rule == "average":  # the only rule that needs every earlier score
-        percents = db.connection().execute(
-            _submitted_percents_query(), {"member": outcome.user_id, "lesson": outcome.lesson_id}).scalars().all()
-        progress.counted_percent = counted_percent(rule, percents)
+    if rule == "average":  # the only rule that needs every earlier score, read with the answers
+        progress.counted_percent = counted_percent(rule, [*outcome.earlier_percents, outcome.percent])
     else:
         progress.counted_percent = counted_after(rule, progress.counted_percent, progress.attempts_used,
                                                  outcome.percent)
@@ -502,15 +525,6 @@ def _refresh_scores(progress: SimpleNamespace, outcome: AttemptOutcome) -> None:
             and progress.reflection_submitted_at is None):
         progress.reflection_submitted_at = now
     progress.updated_at = now
-
-
-@prebuilt
-def _submitted_percents_query():
-    attempts = Attempt.__table__
-    return (select(attempts.c.percent)
-            .where(attempts.c.user_id == bindparam("member"), attempts.c.lesson_id == bindparam("lesson"),
-                   attempts.c.status == "submitted")
-            .order_by(attempts.c.number))
 
 
 def _refresh_completion(user: User | None, lesson_id: int, version_id: int,

@@ -312,8 +312,8 @@ def test_progress_written_during_a_submission_is_read_again(client, login, membe
     db.session.commit()
     read = study._answers_and_progress
 
-    def read_then_a_page_view_lands(attempt_id):
-        found = read(attempt_id)
+    def read_then_a_page_view_lands(attempt_id, **options):
+        found = read(attempt_id, **options)
         db.session.execute(update(progress).values(read_at=utcnow(), revision=progress.c.revision + 1))
         return found
 
@@ -347,6 +347,20 @@ def test_counted_score_follows_the_lessons_rule(client, login, member, lesson):
     progress = db.session.scalars(select(LessonProgress)).one()
     assert lesson.versions[-1].settings["counted_attempt"] == "highest"
     assert progress.counted_percent == 100.0 and progress.attempts_used == 2
+
+
+def test_the_average_rule_counts_every_attempt(client, login, member, publish_file):
+    lesson = publish_file("68-nq-tw-2025.md")
+    assert lesson.versions[-1].settings["counted_attempt"] == "average"
+    login(member)
+    for values_for in (correct_values, nothing_but_the_reflection, correct_values):
+        attempt = start(client, lesson)
+        client.submit(f"/attempts/{attempt.id}", {**form_of(attempt, values_for), "action": "submit"})
+    db.session.expire_all()
+    percents = db.session.scalars(select(Attempt.percent).order_by(Attempt.number)).all()
+    progress = db.session.scalars(select(LessonProgress)).one()
+    assert percents[0] == percents[2] == 100.0 and percents[1] < 100.0
+    assert progress.attempts_used == 3 and progress.counted_percent == round(sum(percents) / 3, 2)
 
 
 def test_correct_answers_hidden_when_the_settings_say_so(client, login, member, publish_file):
