@@ -224,9 +224,8 @@ def prebuilt(build: Callable[[], StatementT]) -> Callable[[], StatementT]:
     @functools.wraps(build)
     def statement() -> StatementT:
         dialect = session.get_bind().dialect.name
-        found = statements.get(dialect)
-        if found is None:
-            found = statements[dialect] = build()
-        return found
+        if dialect not in statements:  # a builder may return None: no such statement on this database
+            statements[dialect] = build()
+        return statements[dialect]
 
     return statement

@@ -335,11 +335,10 @@ def submit(user_id: int, attempt_id: int, *, auto: bool = False) -> None:
         if problems:
             raise AttemptRefused(" ".join(problems))
     grade = grade_attempt(quiz_questions(version_id).values(), responses)
-    connection.execute(_grade_statement(), {
-        "attempt": attempt_id, "score": grade.score, "max_score": grade.max_score, "percent": grade.percent,
-        "passed": grade.passed(settings.get("pass_mark", 70))})
+    written = {"attempt": attempt_id, "score": grade.score, "max_score": grade.max_score, "percent": grade.percent,
+               "passed": grade.passed(settings.get("pass_mark", 70))}
     outcome = AttemptOutcome(user_id, lesson_id, version_id, settings, grade.percent, responses, earlier_percents)
-    _roll_up_progress(outcome, progress)
+    _record_grade_and_progress(written, outcome, progress)
 
 
 @prebuilt
@@ -357,7 +356,18 @@ def _grade_statement():
     attempts = Attempt.__table__
     return (update(attempts).where(attempts.c.id == bindparam("attempt"))
             .values(score=bindparam("score"), max_score=bindparam("max_score"), percent=bindparam("percent"),
-                    passed=bindparam("passed")))
+                    passed=bindparam("passed"))
+            .returning(attempts.c.id))
+
+
+@prebuilt
+def _grade_and_progress_statement():
+    """The grade and the progress row in one round trip, where a write can
+    sit in a WITH clause (PostgreSQL; it runs whatever the main statement
+    finds). None elsewhere: two statements."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    return _progress_update_statement().add_cte(_grade_statement().cte("graded"))
 
 
 # What the roll-up needs of the progress row (started_at and updated_at it does not).
@@ -451,12 +461,21 @@ ROLL_UP_COLUMNS = ("counted_percent", "attempts_used", "quiz_passed_at", "reflec
                    "completed_at", "on_time", "updated_at")
 
 
-def _roll_up_progress(outcome: AttemptOutcome, progress: dict[str, Any] | None) -> None:
-    """Write the progress after a graded attempt. Optimistic first: the row as
-    read, written only if its revision is unchanged. Should a page view of the
-    same lesson have written it meanwhile (or the row not exist yet), lock the
-    row (creating it if need be) and work from what it holds then."""
-    if progress is None or not _write_progress(progress, _rolled_up(progress, outcome)):
+def _record_grade_and_progress(grade: dict[str, Any], outcome: AttemptOutcome,
+                               progress: dict[str, Any] | None) -> None:
+    """Write the attempt's grade and the progress after it. The progress is
+    written optimistically first: the row as read, only if its revision is
+    unchanged. Should a page view of the same lesson have written it meanwhile
+    (or the row not exist yet), lock the row (creating it if need be) and work
+    from what it holds then."""
+    connection = db.connection()
+    together = _grade_and_progress_statement()
+    if progress is not None and together is not None:
+        written = connection.execute(together, {**grade, **_progress_params(progress, outcome)}).rowcount == 1
+    else:
+        connection.execute(_grade_statement(), grade)
+        written = progress is not None and _write_progress(progress, _rolled_up(progress, outcome))
+    if not written:
         progress = _locked_progress(outcome.user_id, outcome.lesson_id)
         if not _write_progress(progress, _rolled_up(progress, outcome)):
             raise RuntimeError("lesson progress changed under its lock")
@@ -472,6 +491,10 @@ def _rolled_up(progress: dict[str, Any], outcome: AttemptOutcome) -> dict[str, A
     _refresh_scores(state, outcome)
     _refresh_completion(None, outcome.lesson_id, outcome.version_id, state, user_id=outcome.user_id)
     return {name: getattr(state, name) for name in ROLL_UP_COLUMNS}
+
+
+def _progress_params(progress: dict[str, Any], outcome: AttemptOutcome) -> dict[str, Any]:
+    return {**_rolled_up(progress, outcome), "row": progress["id"], "seen": progress["revision"]}
 
 
 def _write_progress(progress: dict[str, Any], values: dict[str, Any]) -> bool:

@@ -323,6 +323,7 @@ def test_progress_written_during_a_submission_is_read_again(client, login, membe
     row = db.session.scalars(select(LessonProgress)).one()
     assert row.attempts_used == 1 and row.quiz_passed_at is not None and row.read_at is not None
     assert row.completed_at is not None  # read, passed and reflected: complete, seen from the fresh row
+    assert attempt.status == "submitted" and attempt.percent == 100.0  # the grade, written with the first try
 
 
 def test_an_attempt_is_only_for_its_member(client, login, member, make_user, lesson):
