@@ -311,10 +311,10 @@ def submit(user_id: int, attempt_id: int, *, auto: bool = False) -> None:
     reflection is outside its word limits (the caller rolls back); when the
     time runs out, what was saved is submitted as it is.
 
-    Four prebuilt Core statements, one round trip each: claim the attempt
-    (its row stays locked until commit, so no answer can be saved meanwhile),
-    read its answers with the member's progress, write the grade, write the
-    progress."""
+    Prebuilt Core statements, one round trip each: claim the attempt (its
+    row stays locked until commit, so no answer can be saved meanwhile), read
+    its answers with the member's progress, then write the grade and the
+    progress (one statement on PostgreSQL, two on SQLite)."""
     db.session.flush()  # the ORM's pending changes (a progress row) go first
     connection = db.connection()
     now = utcnow()
