@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from learning import db
 from learning.models import UNIT_KINDS, Unit

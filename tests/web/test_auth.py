@@ -2,7 +2,6 @@
 import re
 
 from learning import db
-from learning.models import User
 from tests.conftest import PASSWORD
 
 

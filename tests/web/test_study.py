@@ -518,7 +518,7 @@ def test_a_save_older_than_the_stored_one_is_reported_stale_not_saved(client, lo
     save_json(client, attempt, token, question.key, keys[0], 40)
     late = save_json(client, attempt, token, question.key, keys[1], 1).get_json()
     assert late["saved"] == [] and late["stale"] == [{"key": question.key, "seq": 40}]
-    assert f'data-seq-floor="40"' in client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert 'data-seq-floor="40"' in client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
 
 
 def test_answers_shown_after_the_campaign_closes_only(client, login, member, publish_file, tree, make_user):
