@@ -3,6 +3,7 @@ TEST_DATABASE_URL for PostgreSQL), emptied after every test; an app and a
 client per test; factories for units, people and lessons."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import uuid
@@ -30,6 +31,24 @@ def _postgres_url_with_schema(base_url: str, schema: str) -> str:
     return f"{base_url}{joiner}options=-csearch_path%3D{schema}"
 
 
+@contextlib.contextmanager
+def migrated_postgres_schema(base_url: str, prefix: str = "t_"):
+    """A PostgreSQL schema of its own, migrated to head, dropped afterwards, so
+    runs never see each other's tables. Yields the URL that uses it."""
+    schema = prefix + uuid.uuid4().hex[:12]
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = _postgres_url_with_schema(base_url, schema)
+    try:
+        migrate.upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """A database migrated to head with Alembic, for the whole session."""
@@ -39,19 +58,8 @@ def database_url(tmp_path_factory):
         migrate.upgrade(url)
         yield url
         return
-    # PostgreSQL: a schema of our own, so runs never see each other's tables.
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = _postgres_url_with_schema(base, schema)
-    try:
-        migrate.upgrade(url)
+    with migrated_postgres_schema(base) as url:
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 class FreshContextClient(FlaskClient):

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import String, and_, bindparam, cast, func, or_, select, update
 
@@ -25,6 +24,7 @@ from learning import db
 from learning.authoring import KINDS
 from learning.clock import VIETNAM, vietnam_today
 from learning.db import prebuilt, upsert_insert, utcnow
+from learning.memo import remembered
 from learning.grading import attempt_plan, counted_after, counted_percent, grade_attempt, word_count
 from learning.models import Answer, Attempt, Lesson, LessonProgress, LessonVersion, Question, User
 from learning.services import DomainError
@@ -189,16 +189,11 @@ FACTS_CACHE_LIMIT = 50_000  # attempts; a few hundred bytes each
 def attempt_facts(attempt_id: int) -> AttemptFacts | None:
     """An attempt's owner, version and deadline, remembered by the worker:
     they are fixed at start, so saving an answer needs no query for them."""
-    cache: dict[int, AttemptFacts] = current_app.extensions.setdefault("attempt_facts", {})
-    found = cache.get(attempt_id)
-    if found is None:
+    def load() -> AttemptFacts | None:
         row = db.connection().execute(_facts_query(), {"attempt": attempt_id}).first()
-        if row is None:
-            return None
-        if len(cache) >= FACTS_CACHE_LIMIT:
-            cache.clear()
-        found = cache[attempt_id] = AttemptFacts(*row)
-    return found
+        return AttemptFacts(*row) if row is not None else None
+
+    return remembered("attempt_facts", attempt_id, load, FACTS_CACHE_LIMIT)
 
 
 @prebuilt

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from learning import db
+from learning.memo import remembered
 from learning.models import LessonVersion, Question
 
 CACHE_LIMIT = 2000  # versions; a few KB each
@@ -24,31 +24,20 @@ class QuizQuestion:
 
 
 def quiz_questions(version_id: int) -> dict[str, QuizQuestion]:
-    """The version's questions by key, in the author's order. The cache lives
-    on the app, so each app (and each test) starts with its own."""
-    cache: dict[int, dict[str, QuizQuestion]] = current_app.extensions.setdefault("quiz_questions", {})
-    found = cache.get(version_id)
-    if found is None:
+    """The version's questions by key, in the author's order."""
+    def load() -> dict[str, QuizQuestion]:
         rows = db.session.execute(
             select(Question.key, Question.kind, Question.points, Question.data)
             .where(Question.version_id == version_id).order_by(Question.position))
-        found = {key: QuizQuestion(key, kind, points, data) for key, kind, points, data in rows}
-        if len(cache) >= CACHE_LIMIT:
-            cache.clear()
-        cache[version_id] = found
-    return found
+        return {key: QuizQuestion(key, kind, points, data) for key, kind, points, data in rows}
+
+    return remembered("quiz_questions", version_id, load, CACHE_LIMIT)
 
 
 def version_settings(version_id: int) -> dict[str, Any]:
-    """The quiz settings of a version (immutable too, so cached likewise)."""
-    cache: dict[int, dict[str, Any]] = current_app.extensions.setdefault("quiz_settings", {})
-    found = cache.get(version_id)
-    if found is None:
-        found = db.session.scalar(select(LessonVersion.settings).where(LessonVersion.id == version_id))
-        if len(cache) >= CACHE_LIMIT:
-            cache.clear()
-        cache[version_id] = found
-    return found
+    """The quiz settings of a version (immutable too, so remembered likewise)."""
+    return remembered("quiz_settings", version_id, lambda: db.session.scalar(
+        select(LessonVersion.settings).where(LessonVersion.id == version_id)), CACHE_LIMIT)
 
 
 def has_reflection(version_id: int) -> bool:

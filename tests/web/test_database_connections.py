@@ -9,17 +9,16 @@ PostgreSQL) exercise them."""
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from learning import create_app, db, migrate
+from learning import create_app, db
 from learning import db as database
 from learning.services import accounts
 from learning.services.permissions import PUBLIC, requires
-from tests.conftest import FAST_HASH, PASSWORD, FormClient, _postgres_url_with_schema
+from tests.conftest import FAST_HASH, PASSWORD, FormClient, migrated_postgres_schema
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -91,18 +90,8 @@ def test_a_busy_connection_killed_by_a_restart_gives_one_503_then_works(postgres
 @pytest.fixture(scope="module")
 def migrated_postgres_url(postgres_url):
     """A schema of this module's own, migrated, for signed-in pages."""
-    schema = "t_conn_" + uuid.uuid4().hex[:8]
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = _postgres_url_with_schema(postgres_url, schema)
-    try:
-        migrate.upgrade(url)
+    with migrated_postgres_schema(postgres_url, prefix="t_conn_") as url:
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.mark.parametrize("accept, expected, phone", [("text/html", "thử lại sau vài giây", "0912340001"),
