@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from learning.models import Attempt, Campaign, Lesson, Unit, User
+from learning.models import Campaign, Lesson, Unit, User
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ def can_view_campaign(user: User, campaign: Campaign) -> bool:
     return is_editor(user) or (bool(campaign.units) and all(reviews_unit(user, unit) for unit in campaign.units))
 
 
-def owns_attempt(user: User, attempt: Attempt) -> bool:
-    """Only the member who started an attempt may see or answer it."""
-    return attempt.user_id == user.id
+def owns_attempt(user_id: int, owner_id: int | None) -> bool:
+    """Only the member who started an attempt may see, answer or submit it.
+    Ids, not objects: the hot paths check an attempt without loading it."""
+    return owner_id is not None and owner_id == user_id

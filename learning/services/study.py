@@ -29,6 +29,7 @@ from learning.grading import attempt_plan, counted_after, counted_percent, grade
 from learning.models import Answer, Attempt, Lesson, LessonProgress, LessonVersion, Question, User
 from learning.services import DomainError
 from learning.services.campaigns import campaigns_assigned_to
+from learning.services.permissions import owns_attempt
 from learning.services.versions import has_reflection, quiz_questions, version_settings
 
 # Answers already on their way when the time runs out are still accepted.
@@ -155,7 +156,7 @@ def save_answers(user_id: int, attempt_id: int, incoming: list[IncomingAnswer]) 
     a submission of one attempt take turns: every stored answer is either
     graded or refused, never stored after grading."""
     facts = attempt_facts(attempt_id)
-    if facts is None or facts.user_id != user_id:
+    if facts is None or not owns_attempt(user_id, facts.user_id):
         raise AttemptNotFound()
     questions = quiz_questions(facts.version_id)
     now = utcnow()
@@ -316,7 +317,7 @@ def submit(user_id: int, attempt_id: int, *, auto: bool = False) -> None:
     claimed = connection.execute(_claim_statement(), {"attempt": attempt_id, "member": user_id, "now": now,
                                                       "auto": auto}).first()
     if claimed is None:
-        if db.session.scalar(select(Attempt.user_id).where(Attempt.id == attempt_id)) != user_id:
+        if not owns_attempt(user_id, db.session.scalar(select(Attempt.user_id).where(Attempt.id == attempt_id))):
             raise AttemptNotFound()
         return  # already submitted: nothing to do
     version_id, lesson_id, plan, deadline_at = claimed

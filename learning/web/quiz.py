@@ -117,7 +117,7 @@ def result(attempt_id: int):
 
 def _own_attempt(attempt_id: int) -> Attempt:
     item = db.session.get(Attempt, attempt_id)
-    if item is None or not owns_attempt(current_user, item):
+    if item is None or not owns_attempt(current_user.id, item.user_id):
         abort(404)
     return item
 
