@@ -23,7 +23,6 @@ class Config:
     SESSION_COOKIE_NAME = "hoctap_session"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30  # members stay signed in on their phone
     SESSION_REFRESH_EACH_REQUEST = False  # no new cookie on every answer saved
-    SESSION_USER_CACHE_SECONDS = 10  # how long a worker trusts a session without asking the database
     FORCE_SECURE_COOKIES = False
     TRUST_PROXY = False  # behind nginx: honour X-Forwarded-For/-Proto from one proxy
 

@@ -213,19 +213,20 @@ def upsert_insert(table):
 StatementT = TypeVar("StatementT", bound=Executable)
 
 
-def prebuilt(build: Callable[[], StatementT]) -> Callable[[], StatementT]:
-    """Build a statement once per database dialect, then reuse it.
+def prebuilt(build: Callable[..., StatementT]) -> Callable[..., StatementT]:
+    """Build a statement once per database dialect (and per variant: the
+    builder's arguments, a few flags), then reuse it.
 
     For the hottest paths (saving an answer, submitting): building SQLAlchemy
     constructs costs more CPU than running them. A prebuilt statement takes
     its values as bind parameters, passed at execution."""
-    statements: dict[str, StatementT] = {}
+    statements: dict[tuple, StatementT] = {}
 
     @functools.wraps(build)
-    def statement() -> StatementT:
-        dialect = session.get_bind().dialect.name
-        if dialect not in statements:  # a builder may return None: no such statement on this database
-            statements[dialect] = build()
-        return statements[dialect]
+    def statement(*variant) -> StatementT:
+        key = (session.get_bind().dialect.name, *variant)
+        if key not in statements:  # a builder may return None: no such statement on this database
+            statements[key] = build(*variant)
+        return statements[key]
 
     return statement

@@ -77,7 +77,6 @@ def app(database_url):
         "TESTING": True,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret",
-        "SESSION_USER_CACHE_SECONDS": 0,  # tests see every change at once; test_auth checks the cache
         **FAST_HASH,
     })
     app.test_client_class = FreshContextClient

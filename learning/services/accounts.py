@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -79,25 +78,13 @@ def find_by_login(identifier: str) -> User | None:
 
 
 def load_by_session_token(token: str) -> User | None:
-    """The signed-in user, on every request. A worker remembers the answer for
-    a few seconds (SESSION_USER_CACHE_SECONDS), which spares saving an answer
-    a query; deactivating someone or changing their password still ends their
-    sessions, within that delay. Roles load only when a page asks for them."""
-    ttl = current_app.config["SESSION_USER_CACHE_SECONDS"]
-    cache: dict[str, tuple[float, User]] = current_app.extensions.setdefault("session_users", {})
-    cached = cache.get(token)
-    if cached is not None and cached[0] > time.monotonic():
-        return db.session.merge(cached[1], load=False)  # attach to this request's session, no query
-    user = db.session.scalars(
+    """The signed-in user, checked on every request that needs them, so
+    deactivating someone ends their sessions at once. Saving an answer and
+    submitting never call this: their statements check the session
+    (permissions.ATTEMPT_OWNER). Roles load only when a page asks for them."""
+    return db.session.scalars(
         select(User).where(User.session_token == token, User.active.is_(True))
     ).first()
-    if user is not None and ttl:
-        if len(cache) > 50_000:
-            cache.clear()
-        db.session.expunge(user)  # keep a detached copy; this request works on a merged one
-        cache[token] = (time.monotonic() + ttl, user)
-        user = db.session.merge(user, load=False)
-    return user
 
 
 def create_user(

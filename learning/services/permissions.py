@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from sqlalchemy import select
+
 from learning.models import Campaign, Lesson, Unit, User
 
 
@@ -18,6 +20,9 @@ class Policy:
     name: str
     needs_sign_in: bool
     allows: Callable[[User], bool]
+    # The view's statements check the member themselves (owner_condition with
+    # a session token): the request does not load the signed-in user at all.
+    checked_by_statements: bool = False
 
 
 def is_editor(user: User) -> bool:
@@ -38,6 +43,10 @@ SIGNED_IN = Policy("signed_in", needs_sign_in=True, allows=lambda user: True)
 EDITORS = Policy("editors", needs_sign_in=True, allows=is_editor)
 ADMINS = Policy("admins", needs_sign_in=True, allows=is_admin)
 CAMPAIGN_MANAGERS = Policy("campaign_managers", needs_sign_in=True, allows=manages_campaigns)
+# Saving an answer and submitting, the hottest routes: a member's session
+# reaches the view unverified, and each statement admits only the owner of the
+# attempt with a live session (owner_condition), so no query loads the user.
+ATTEMPT_OWNER = Policy("attempt_owner", needs_sign_in=True, allows=lambda user: True, checked_by_statements=True)
 
 
 def requires(policy: Policy):
@@ -79,3 +88,32 @@ def owns_attempt(user_id: int, owner_id: int | None) -> bool:
     """Only the member who started an attempt may see, answer or submit it.
     Ids, not objects: the hot paths check an attempt without loading it."""
     return owner_id is not None and owner_id == user_id
+
+
+@dataclass(frozen=True)
+class Member:
+    """Whom a statement acts for: a user already loaded and checked (by id),
+    or, on ATTEMPT_OWNER routes, a session token nobody has checked yet."""
+    user_id: int | None = None
+    session_token: str | None = None
+
+    @property
+    def by_session(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def key(self) -> int | str:
+        """The value of the statement's "member" parameter."""
+        return self.session_token if self.by_session else self.user_id
+
+
+def owner_condition(owner_id_column, member_param, by_session: bool):
+    """owns_attempt in SQL, against a bind parameter holding Member.key. By
+    session, only a live session matches: an active account that still holds
+    that token (deactivating an account, or giving it a new token, ends its
+    sessions at once)."""
+    if not by_session:
+        return owner_id_column == member_param
+    users = User.__table__
+    live = select(users.c.id).where(users.c.session_token == member_param, users.c.active.is_(True))
+    return owner_id_column == live.scalar_subquery()

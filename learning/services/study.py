@@ -29,7 +29,7 @@ from learning.grading import attempt_plan, counted_after, counted_percent, grade
 from learning.models import Answer, Attempt, Lesson, LessonProgress, LessonVersion, Question, User
 from learning.services import DomainError
 from learning.services.campaigns import campaigns_assigned_to
-from learning.services.permissions import owns_attempt
+from learning.services.permissions import Member, owner_condition
 from learning.services.versions import has_reflection, quiz_questions, version_settings
 
 # Answers already on their way when the time runs out are still accepted.
@@ -145,18 +145,19 @@ class SaveReceipt:
     stale: dict[str, int]
 
 
-def save_answers(user_id: int, attempt_id: int, incoming: list[IncomingAnswer]) -> SaveReceipt:
+def save_answers(member: Member, attempt_id: int, incoming: list[IncomingAnswer]) -> SaveReceipt:
     """Store a member's answers to their open attempt. Unknown questions are
     ignored; an answer older than the stored one is acknowledged unchanged.
 
-    Each answer is one statement: an upsert that writes only while the attempt
-    is open and in time, holding a share lock on the attempt row until its
-    transaction ends (at once on the save route, which commits every
+    Each answer is one statement: an upsert that writes only for the
+    attempt's owner (by a live session, on the save route), only while the
+    attempt is open and in time, holding a share lock on the attempt row
+    until its transaction ends (at once on the save route, which commits every
     statement). Submitting takes that row's exclusive lock first, so a save and
     a submission of one attempt take turns: every stored answer is either
     graded or refused, never stored after grading."""
     facts = attempt_facts(attempt_id)
-    if facts is None or not owns_attempt(user_id, facts.user_id):
+    if facts is None:
         raise AttemptNotFound()
     questions = quiz_questions(facts.version_id)
     now = utcnow()
@@ -166,20 +167,26 @@ def save_answers(user_id: int, attempt_id: int, incoming: list[IncomingAnswer]) 
         if question is None:
             continue
         response = KINDS[question.kind].read_response(question.data, answer.values)
-        written = _upsert_answer(user_id, attempt_id, answer.key, response, answer.seq, now)
+        written = _upsert_answer(member, attempt_id, answer.key, response, answer.seq, now)
         (saved if written else not_written).append(answer.key)
-    # An answer not written was refused because the attempt closed (it can
-    # close between two answers of one save) or is older than the stored one.
-    if (not_written or not saved) and not _is_open(attempt_id, now):
-        raise AttemptRefused(_("This attempt is closed; answers can no longer be changed."))
+    # An answer not written was refused because the member may not write to
+    # this attempt, the attempt closed (it can close between two answers of one
+    # save), or the stored answer is newer; a written one proves the first two
+    # false.
+    if not_written or not saved:
+        state = _attempt_state(member, attempt_id, now)
+        if state is None:
+            raise AttemptNotFound()
+        if state == "closed":
+            raise AttemptRefused(_("This attempt is closed; answers can no longer be changed."))
     return SaveReceipt([a for a in incoming if a.key in saved], facts.deadline_at,
                        _stored_seqs(attempt_id, not_written))
 
 
 @dataclass(frozen=True)
 class AttemptFacts:
-    """What never changes about an attempt once started."""
-    user_id: int
+    """What never changes about an attempt once started (who may write to it
+    the save statement itself checks)."""
     version_id: int
     deadline_at: datetime | None
 
@@ -188,7 +195,7 @@ FACTS_CACHE_LIMIT = 50_000  # attempts; a few hundred bytes each
 
 
 def attempt_facts(attempt_id: int) -> AttemptFacts | None:
-    """An attempt's owner, version and deadline, remembered by the worker:
+    """An attempt's version and deadline, remembered by the worker:
     they are fixed at start, so saving an answer needs no query for them."""
     def load() -> AttemptFacts | None:
         row = db.connection().execute(_facts_query(), {"attempt": attempt_id}).first()
@@ -200,12 +207,20 @@ def attempt_facts(attempt_id: int) -> AttemptFacts | None:
 @prebuilt
 def _facts_query():
     attempts = Attempt.__table__
-    return select(attempts.c.user_id, attempts.c.version_id, attempts.c.deadline_at).where(
+    return select(attempts.c.version_id, attempts.c.deadline_at).where(
         attempts.c.id == bindparam("attempt"))
 
 
-def _is_open(attempt_id: int, now: datetime) -> bool:
-    return db.session.scalar(select(Attempt.id).where(Attempt.id == attempt_id, _open_and_in_time(now - GRACE))) is not None
+def _attempt_state(member: Member, attempt_id: int, now: datetime) -> str | None:
+    """"open" (and in time), "closed", or None when it is not this member's."""
+    attempts = Attempt.__table__
+    row = db.connection().execute(
+        select(_open_and_in_time(now - GRACE)).where(
+            attempts.c.id == attempt_id, owner_condition(attempts.c.user_id, bindparam("member"), member.by_session)),
+        {"member": member.key}).first()
+    if row is None:
+        return None
+    return "open" if row[0] else "closed"
 
 
 def _open_and_in_time(cutoff):
@@ -225,35 +240,28 @@ def highest_seq(attempt_id: int) -> int:
     return db.session.scalar(select(func.max(Answer.client_seq)).where(Answer.attempt_id == attempt_id)) or 0
 
 
-def _upsert_answer(user_id: int, attempt_id: int, key: str, response: Any, seq: int | None, now: datetime) -> bool:
-    """Write the answer; False when the attempt is closed or the stored answer
-    carries a newer sequence number."""
-    params = {"attempt": attempt_id, "member": user_id, "cutoff": now - GRACE, "key": key,
+def _upsert_answer(member: Member, attempt_id: int, key: str, response: Any, seq: int | None,
+                   now: datetime) -> bool:
+    """Write the answer; False when the member may not, the attempt is closed
+    or the stored answer carries a newer sequence number."""
+    params = {"attempt": attempt_id, "member": member.key, "cutoff": now - GRACE, "key": key,
               "response": {"value": response}, "seq": seq or 0, "now": now}
-    statement = _ordered_answer_upsert() if seq is not None else _form_answer_upsert()
-    return db.connection().execute(statement, params).first() is not None
+    return db.connection().execute(_answer_upsert(seq is not None, member.by_session), params).first() is not None
 
 
 @prebuilt
-def _ordered_answer_upsert():
-    """A save from the page's script replaces only an older sequence number."""
-    return _answer_upsert(ordered=True)
-
-
-@prebuilt
-def _form_answer_upsert():
-    """A plain form post always replaces: what the member sees is what they mean."""
-    return _answer_upsert(ordered=False)
-
-
-def _answer_upsert(ordered: bool):
+def _answer_upsert(ordered: bool, by_session: bool):
+    """A save from the page's script (ordered) replaces only an older sequence
+    number; a plain form post always replaces: what the member sees is what
+    they mean. The script's saves name the member by session, the form's by id."""
     answers, attempts = Answer.__table__, Attempt.__table__
     # The row to insert comes from the attempt's own row, and only while it is
     # open: FOR SHARE (on PostgreSQL) makes a concurrent submission wait for
     # this save's commit. SQLite runs one writer at a time, which does the same.
     values = (select(attempts.c.id, *(bindparam(name, type_=answers.c[column].type) for name, column in (
         ("key", "question_key"), ("response", "response"), ("seq", "client_seq"), ("now", "saved_at"))))
-        .where(attempts.c.id == bindparam("attempt"), attempts.c.user_id == bindparam("member"),
+        .where(attempts.c.id == bindparam("attempt"),
+               owner_condition(attempts.c.user_id, bindparam("member"), by_session),
                _open_and_in_time(bindparam("cutoff", type_=attempts.c.deadline_at.type)))
         .with_for_update(read=True))
     insert = upsert_insert(answers).from_select(
@@ -296,12 +304,12 @@ def reflection_length_problems(version_id: int, plan: list[dict], responses: dic
 
 def submit_attempt(attempt: Attempt, *, auto: bool = False) -> Attempt:
     """submit() for a caller holding the attempt object, which it refreshes."""
-    submit(attempt.user_id, attempt.id, auto=auto)
+    submit(Member(user_id=attempt.user_id), attempt.id, auto=auto)
     db.session.refresh(attempt)
     return attempt
 
 
-def submit(user_id: int, attempt_id: int, *, auto: bool = False) -> None:
+def submit(member: Member, attempt_id: int, *, auto: bool = False) -> None:
     """Grade a member's attempt once. A second submit (double tap, retry,
     replay) changes nothing. A member's own submission is refused while a
     reflection is outside its word limits (the caller rolls back); when the
@@ -314,13 +322,13 @@ def submit(user_id: int, attempt_id: int, *, auto: bool = False) -> None:
     db.session.flush()  # the ORM's pending changes (a progress row) go first
     connection = db.connection()
     now = utcnow()
-    claimed = connection.execute(_claim_statement(), {"attempt": attempt_id, "member": user_id, "now": now,
-                                                      "auto": auto}).first()
+    claimed = connection.execute(_claim_statement(member.by_session), {
+        "attempt": attempt_id, "member": member.key, "now": now, "auto": auto}).first()
     if claimed is None:
-        if not owns_attempt(user_id, db.session.scalar(select(Attempt.user_id).where(Attempt.id == attempt_id))):
+        if _attempt_state(member, attempt_id, now) is None:
             raise AttemptNotFound()
         return  # already submitted: nothing to do
-    version_id, lesson_id, plan, deadline_at = claimed
+    user_id, version_id, lesson_id, plan, deadline_at = claimed
     settings = version_settings(version_id)
     averaged = settings.get("counted_attempt") == "average"
     responses, progress, earlier_percents = _answers_and_progress(attempt_id, with_earlier_percents=averaged)
@@ -338,13 +346,15 @@ def submit(user_id: int, attempt_id: int, *, auto: bool = False) -> None:
 
 
 @prebuilt
-def _claim_statement():
+def _claim_statement(by_session: bool):
     attempts = Attempt.__table__
     return (update(attempts)
-            .where(attempts.c.id == bindparam("attempt"), attempts.c.user_id == bindparam("member"),
+            .where(attempts.c.id == bindparam("attempt"),
+                   owner_condition(attempts.c.user_id, bindparam("member"), by_session),
                    attempts.c.status == "open")
             .values(status="submitted", submitted_at=bindparam("now"), auto_submitted=bindparam("auto"))
-            .returning(attempts.c.version_id, attempts.c.lesson_id, attempts.c.plan, attempts.c.deadline_at))
+            .returning(attempts.c.user_id, attempts.c.version_id, attempts.c.lesson_id, attempts.c.plan,
+                       attempts.c.deadline_at))
 
 
 @prebuilt
@@ -426,7 +436,7 @@ def close_all_expired(now: datetime | None = None) -> int:
     expired = db.session.execute(select(Attempt.user_id, Attempt.id).where(
         Attempt.status == "open", Attempt.deadline_at.is_not(None), Attempt.deadline_at < cutoff)).all()
     for user_id, attempt_id in expired:
-        submit(user_id, attempt_id, auto=True)
+        submit(Member(user_id=user_id), attempt_id, auto=True)
     return len(expired)
 
 

@@ -8,7 +8,8 @@ from flask_login import current_user
 from learning import db
 from learning.models import Attempt
 from learning.services import study
-from learning.services.permissions import SIGNED_IN, owns_attempt, requires
+from learning.services.permissions import ATTEMPT_OWNER, SIGNED_IN, Member, owns_attempt, requires
+from learning.web.security import request_member, signed_out_or_not_found
 
 bp = Blueprint("quiz", __name__)
 
@@ -26,7 +27,7 @@ def attempt(attempt_id: int):
     error = None
     if request.method == "POST":
         try:
-            study.save_answers(current_user.id, item.id, _answers_from_form(item))
+            study.save_answers(Member(user_id=current_user.id), item.id, _answers_from_form(item))
         except study.AttemptRefused as refused:
             error = str(refused)
         else:
@@ -47,20 +48,21 @@ def attempt(attempt_id: int):
 
 
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
-@requires(SIGNED_IN)
+@requires(ATTEMPT_OWNER)
 @db.autocommit
 def save_answers(attempt_id: int):
     """JSON from the page's script: {"answers": [{"key", "values", "seq"}]}.
-    The hottest route: no attempt object is loaded, and each answer is one
-    statement that commits on its own, so each acknowledgement stands alone."""
+    The hottest route: neither the member nor the attempt is loaded, and each
+    answer is one statement that checks the member's session and commits on
+    its own, so each acknowledgement stands alone."""
     payload = request.get_json(silent=True) or {}
     incoming = [study.IncomingAnswer(str(a.get("key", "")), [str(v) for v in a.get("values", [])][:20],
                                      _int(a.get("seq")))
                 for a in payload.get("answers", [])[:MAX_ANSWERS_PER_SAVE] if isinstance(a, dict)]
     try:
-        receipt = study.save_answers(current_user.id, attempt_id, incoming)
+        receipt = study.save_answers(request_member(), attempt_id, incoming)
     except study.AttemptNotFound:
-        abort(404)
+        return signed_out_or_not_found()
     except study.AttemptRefused as refused:
         # Nothing to roll back: each answer committed on its own, and any
         # written before the attempt closed is in its grade. The page goes to
@@ -81,14 +83,15 @@ def _int(value) -> int:
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
-@requires(SIGNED_IN)
+@requires(ATTEMPT_OWNER)
 def submit(attempt_id: int):
-    """Idempotent: submitting twice grades once."""
+    """Idempotent: submitting twice grades once. The member is not loaded:
+    claiming the attempt checks their session."""
     wants_json = request.accept_mimetypes.best == "application/json"
     try:
-        study.submit(current_user.id, attempt_id)
+        study.submit(request_member(), attempt_id)
     except study.AttemptNotFound:
-        abort(404)
+        return signed_out_or_not_found()
     except study.AttemptRefused as refused:
         db.session.rollback()
         if wants_json:

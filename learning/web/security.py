@@ -1,11 +1,15 @@
 """Web-wide security: route policies, response headers, session cookies."""
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
-from learning.services.permissions import PUBLIC, Policy
+from learning.services.permissions import PUBLIC, Member, Policy
+
+# Where Flask-Login keeps the signed-in user's id (our session token) in the
+# session cookie; the ATTEMPT_OWNER routes read it without loading the user.
+SESSION_USER_KEY = "_user_id"
 
 # No inline script or style anywhere: the sanitiser is the first wall against
 # hostile lesson content, this policy the second.
@@ -52,6 +56,8 @@ def enforce_route_policy():
     if policy is None:
         current_app.logger.error("endpoint %s declares no access policy", request.endpoint)
         abort(403)
+    if policy.checked_by_statements and session.get(SESSION_USER_KEY):
+        return None  # the view's statements admit only the owner's live session
     if policy.needs_sign_in and not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if current_user.is_authenticated and not policy.allows(current_user):
@@ -59,10 +65,31 @@ def enforce_route_policy():
     return None
 
 
+def request_member() -> Member:
+    """The member of an ATTEMPT_OWNER route, as its statements check them:
+    the session's token, signed by us but not yet checked against the
+    account. (A "remember me" sign-in has put it in the session by now.)"""
+    return Member(session_token=session[SESSION_USER_KEY])
+
+
+def signed_out_or_not_found():
+    """An ATTEMPT_OWNER statement admitted no one. If the session has ended
+    (account deactivated, token replaced), sign in again like on any page;
+    otherwise the attempt is not this member's. Loads the user: rare path."""
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    abort(404)
+
+
+def _carries_sign_in() -> bool:
+    """Known without loading the user, so ATTEMPT_OWNER routes stay query-free."""
+    return bool(session.get(SESSION_USER_KEY))
+
+
 def add_security_headers(response):
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    if current_user.is_authenticated and "Cache-Control" not in response.headers:
+    if _carries_sign_in() and "Cache-Control" not in response.headers:
         # Pages with personal data must not be kept by shared caches.
         response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -100,7 +100,7 @@ def test_a_signed_in_member_gets_the_503_too_then_their_page(migrated_postgres_u
     """The error page itself needs the database (who is signed in): the failed
     work is rolled back first, so it renders, and the next request works."""
     app = create_app({"DATABASE_URL": migrated_postgres_url, "SECRET_KEY": "test-secret", "TESTING": True,
-                      "SESSION_USER_CACHE_SECONDS": 0, **FAST_HASH})
+                      **FAST_HASH})
     try:
         with app.app_context():
             accounts.create_user(full_name="Lò Văn Kết", phone=phone, password=PASSWORD)

@@ -2,7 +2,7 @@
 EXPECTED, so nobody ships a page without deciding who may see it."""
 import pytest
 
-from learning.services.permissions import CAMPAIGN_MANAGERS, EDITORS, PUBLIC, SIGNED_IN
+from learning.services.permissions import ATTEMPT_OWNER, CAMPAIGN_MANAGERS, EDITORS, PUBLIC, SIGNED_IN
 
 EXPECTED = {
     "auth.login": PUBLIC,
@@ -15,8 +15,8 @@ EXPECTED = {
     "learn.mark_read": SIGNED_IN,
     "learn.start_quiz": SIGNED_IN,
     "quiz.attempt": SIGNED_IN,
-    "quiz.save_answers": SIGNED_IN,
-    "quiz.submit": SIGNED_IN,
+    "quiz.save_answers": ATTEMPT_OWNER,
+    "quiz.submit": ATTEMPT_OWNER,
     "quiz.result": SIGNED_IN,
     "campaigns.index": CAMPAIGN_MANAGERS,
     "campaigns.new": CAMPAIGN_MANAGERS,
@@ -60,6 +60,7 @@ def _routes(app, lesson):
 ALLOWED_ROLES = {
     "public": {"anonymous", "member", "reviewer", "editor", "admin"},
     "signed_in": {"member", "reviewer", "editor", "admin"},
+    "attempt_owner": {"member", "reviewer", "editor", "admin"},  # then 404 unless the attempt is theirs
     "campaign_managers": {"reviewer", "editor", "admin"},
     "editors": {"editor", "admin"},
 }

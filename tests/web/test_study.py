@@ -16,6 +16,7 @@ from learning.grading import grade_attempt
 from learning.models import Answer, Attempt, LessonProgress
 from learning.services import campaigns, study
 from learning.services.campaigns import CampaignInput
+from learning.services.permissions import Member
 from learning.services.versions import quiz_questions
 from tests.conftest import CONTENT
 
@@ -254,7 +255,7 @@ def test_saves_racing_a_submission_are_graded_or_refused(app, client, login, mem
                 started.wait()
                 while len(acknowledged) < 5:
                     time.sleep(0.001)
-                study.submit(member.id, attempt.id, auto=True)  # as when time runs out: no word limits
+                study.submit(Member(user_id=member.id), attempt.id, auto=True)  # as when time runs out: no word limits
                 db.session.commit()
 
         threads = [threading.Thread(target=keep_saving), threading.Thread(target=submit_meanwhile)]
@@ -285,7 +286,7 @@ def test_an_attempt_closing_between_two_answers_of_one_save_refuses_the_save(app
         written = write(*args)
         if args[2] == first.key:
             with app.app_context():  # another request: the member submits on another phone
-                study.submit(member.id, attempt.id, auto=True)
+                study.submit(Member(user_id=member.id), attempt.id, auto=True)
                 db.session.commit()
         return written
 
@@ -336,6 +337,60 @@ def test_an_attempt_is_only_for_its_member(client, login, member, make_user, les
     token = client.csrf_token("/")
     assert client.post(f"/attempts/{attempt.id}/answers", json={"answers": []},
                        headers={"X-CSRFToken": token}).status_code == 404
+    question, choices = single_choice(attempt)
+    assert save_json(client, attempt, token, question.key, choices[0], 1).status_code == 404
+    assert client.post(f"/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token,
+                                                              "Accept": "application/json"}).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).status == "open"
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+
+
+def test_the_services_refuse_another_members_attempt_by_id(client, login, member, make_user, lesson):
+    """The form page and the cron name the member by id: the statements check that too."""
+    login(member)
+    attempt = start(client, lesson)
+    other = Member(user_id=make_user(name="Người Khác", phone="0977777777").id)
+    question, choices = single_choice(attempt)
+    with pytest.raises(study.AttemptNotFound):
+        study.save_answers(other, attempt.id, [study.IncomingAnswer(question.key, [choices[0]])])
+    with pytest.raises(study.AttemptNotFound):
+        study.submit(other, attempt.id)
+    db.session.rollback()
+    assert db.session.get(Attempt, attempt.id).status == "open"
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+
+
+def test_a_deactivated_member_can_neither_save_nor_submit(client, login, member, lesson):
+    """The save and submit routes do not load the member: their statements
+    check the session, so deactivation ends it there at once too."""
+    login(member)
+    attempt = start(client, lesson)
+    token = client.csrf_token(f"/attempts/{attempt.id}")
+    question, choices = single_choice(attempt)
+    assert save_json(client, attempt, token, question.key, choices[0], 1).status_code == 200
+    member.active = False
+    db.session.commit()
+    refused = save_json(client, attempt, token, question.key, choices[1], 2)
+    assert refused.status_code == 302 and "/login" in refused.headers["Location"]
+    submitted = client.post(f"/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token})
+    assert submitted.status_code == 302 and "/login" in submitted.headers["Location"]
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).status == "open"
+    assert db.session.scalars(select(Answer.response)).one() == {"value": choices[0]}
+
+
+def test_saving_or_submitting_needs_a_session(client, member, lesson, login):
+    login(member)
+    attempt = start(client, lesson)
+    client.submit("/logout", token_from="/")
+    token = client.csrf_token("/login")
+    question, choices = single_choice(attempt)
+    for response in (save_json(client, attempt, token, question.key, choices[0], 1),
+                     client.post(f"/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token})):
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).status == "open"
 
 
 def test_counted_score_follows_the_lessons_rule(client, login, member, lesson):
