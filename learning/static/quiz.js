@@ -4,6 +4,8 @@
 // sent to the server. Until the server acknowledges it, the answer stays queued
 // on the phone: through a lost connection, a reload or an expired session.
 // The server ignores a save older than the one it holds, so retries are safe.
+// Two tabs of one attempt share that storage, and each takes in what the
+// other wrote before writing, so neither overwrites the other's unsent answers.
 // Without this script the page is a plain form that posts every answer.
 (function () {
   "use strict";
@@ -28,15 +30,46 @@
   var pressed = null;  // the button that submitted the form (event.submitter is missing on older iPhones)
   var retryTimer = null;
 
-  function load() {
+  // pending: question → {values, seq} not yet acknowledged; acked: question →
+  // the newest seq the server acknowledged (to this tab or another).
+  function stored() {
     try {
       var saved = JSON.parse(localStorage.getItem(storeKey) || "null");
-      if (saved && saved.pending) return saved;
+      if (saved && saved.pending) { saved.acked = saved.acked || {}; return saved; }
     } catch (e) { /* private mode or corrupt: start afresh */ }
-    return { seq: 0, pending: {}, submit: false };
+    return null;
+  }
+
+  function load() {
+    return stored() || { seq: 0, pending: {}, acked: {}, submit: false };
+  }
+
+  // What another tab of this attempt wrote: for each question the newest
+  // answer wins, and what the server acknowledged to either tab is done.
+  // `answering`: the question this tab is recording, whose box stays as is.
+  function takeIn(other, answering) {
+    if (!other) return;
+    state.seq = Math.max(state.seq, other.seq || 0);
+    Object.keys(other.acked).forEach(function (key) {
+      state.acked[key] = Math.max(state.acked[key] || 0, other.acked[key]);
+    });
+    Object.keys(other.pending).forEach(function (key) {
+      var theirs = other.pending[key], mine = state.pending[key], box = fieldset(key);
+      if (!box || key === answering || theirs.seq <= (state.acked[key] || 0) || (mine && mine.seq >= theirs.seq)) {
+        return;
+      }
+      state.pending[key] = theirs;
+      applyValues(box, theirs.values);
+      countWords(box);
+      mark(key, "pending");
+    });
+    Object.keys(state.pending).forEach(function (key) {
+      if (state.pending[key].seq <= (state.acked[key] || 0)) { delete state.pending[key]; mark(key, "saved"); }
+    });
   }
 
   function persist() {
+    takeIn(stored());
     try { localStorage.setItem(storeKey, JSON.stringify(state)); } catch (e) { /* full: server copy remains */ }
   }
 
@@ -80,6 +113,7 @@
 
   function record(box, wait) {
     var key = box.dataset.key;
+    takeIn(stored(), key);  // the next number after any other tab's
     state.seq += 1;
     state.pending[key] = { values: valuesOf(box), seq: state.seq };
     persist();  // on the phone at once; the network send may wait
@@ -130,6 +164,7 @@
       return response.json().then(function (data) {
         data.saved.forEach(function (ack) {
           var now = state.pending[ack.key];
+          state.acked[ack.key] = Math.max(state.acked[ack.key] || 0, ack.seq);
           if (now && now.seq <= ack.seq) {  // a newer answer given meanwhile stays queued
             delete state.pending[ack.key];
             mark(ack.key, "saved");
@@ -219,6 +254,12 @@
     if (action === "submit") submit(); else flush();
   });
   window.addEventListener("online", function () { summary(); flush(); });
+  window.addEventListener("storage", function (event) {  // another tab of this attempt wrote
+    if (event.key !== storeKey || !event.newValue) return;  // removed: that tab saw the attempt end
+    takeIn(stored());
+    summary();
+    if (Object.keys(state.pending).length) schedule(300);
+  });
   window.addEventListener("offline", summary);
 
   function countWords(box) {

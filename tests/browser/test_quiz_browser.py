@@ -117,6 +117,28 @@ def test_answers_survive_a_reload_while_the_server_is_unreachable(live_server, p
     assert {questions[0].key, questions[1].key} <= saved
 
 
+def test_two_tabs_of_one_attempt_lose_no_answer(live_server, phone, member, lesson):
+    """Both tabs keep their unsent answers in the phone's one storage: each
+    takes in what the other wrote, so a tab the browser drops loses nothing."""
+    attempt_id, questions = start_with_one_answer_saved(phone, live_server, member, lesson)
+    other_tab = phone.context.new_page()
+    other_tab.goto(phone.url)
+    phone.context.set_offline(True)
+    answer(other_tab, questions[1])
+    other_tab.wait_for_timeout(300)
+    answer(phone, questions[2])  # written after the other tab's answer
+    phone.wait_for_timeout(300)
+    assert status(phone, questions[1]) == "pending"  # the other tab's answer shows here too
+    other_tab.close()  # phones drop background tabs before they get to send
+    phone.context.set_offline(False)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    for question in questions[1:3]:
+        wait_saved(phone, question)
+    db.session.expire_all()
+    saved = {a.question_key for a in db.session.scalars(select(Answer).where(Answer.attempt_id == attempt_id))}
+    assert {q.key for q in questions[:3]} <= saved
+
+
 def test_double_tap_on_submit_grades_once(live_server, phone, member, lesson):
     sign_in(phone, live_server, member.phone, PASSWORD)
     attempt_id = open_quiz(phone, live_server, lesson)
