@@ -66,14 +66,32 @@ class Phase:
     ids: str = "save.ids"
     pace_ms: int = 0  # 0: as fast as the server answers (saturation)
     every_run: bool = True  # False: the phase uses up what it works on
+    attempts: tuple[int, int] = (0, 1)  # submitting: (first, count) of each member's open attempts
+    seconds: int = SECONDS
 
+
+# Each member has SUBMIT_LESSONS open attempts to submit: the warm-up takes the
+# first few, then each submit phase a slice of its own, so none replays another's.
+WARMUP_ATTEMPTS = 3
+_half = (SUBMIT_LESSONS - WARMUP_ATTEMPTS) // 2
+SATURATED_SUBMITS = (WARMUP_ATTEMPTS, _half)
+PACED_SUBMITS = (WARMUP_ATTEMPTS + _half, SUBMIT_LESSONS - WARMUP_ATTEMPTS - _half)
 
 PHASES = [
     Phase("ceiling (GET /healthz)", "healthz.lua", "/healthz"),
     Phase("save an answer", "save.lua", "/"),
-    Phase("submit an attempt", "submit.lua", "/", ids="submit.ids", every_run=False),
+    Phase("submit an attempt", "submit.lua", "/", ids="submit.ids", every_run=False, attempts=SATURATED_SUBMITS),
     Phase("save, paced", "save", "/", pace_ms=PACE_MS),
-    Phase("submit, paced", "submit", "/", ids="submit.ids", pace_ms=PACE_MS, every_run=False),
+    Phase("submit, paced", "submit", "/", ids="submit.ids", pace_ms=PACE_MS, every_run=False,
+          attempts=PACED_SUBMITS),
+]
+
+# Unmeasured, before the first run: each worker's first requests compile the
+# statements and read the lesson versions into its memory, which a production
+# worker does once in its life. Their acknowledgements are checked too.
+WARM_UP = [
+    Phase("warm-up: submit", "submit.lua", "/", ids="submit.ids", attempts=(0, WARMUP_ATTEMPTS), seconds=2),
+    Phase("warm-up: save", "save.lua", "/", seconds=2),
 ]
 
 
@@ -108,6 +126,9 @@ def main() -> None:
     server = start_gunicorn(url, secret, port)
     print(f"gunicorn {server.pid} on port {port}", flush=True)
     try:
+        for number, phase in enumerate(WARM_UP):
+            run_wrk(phase, port, work / phase.ids, work / f"acked-{phase.script.removesuffix('.lua')}-warm-{number}.txt")
+        time.sleep(3)
         results = {phase.name: [] for phase in PHASES}
         for run in range(RUNS):
             for number, phase in enumerate(PHASES):
@@ -231,10 +252,15 @@ def question_values(lesson: Lesson) -> list[tuple[str, str]]:
 
 
 def write_identities(path: Path, identities, attempts: dict[int, list[int]], questions) -> None:
+    """One line per member. Their attempts (one per lesson) start at a lesson
+    that shifts from member to member, so that every slice of the list, the
+    warm-up's included, covers all the lessons."""
     with path.open("w") as f:
-        for user_id, (cookie, csrf) in identities.items():
+        for number, (user_id, (cookie, csrf)) in enumerate(identities.items()):
+            mine = attempts[user_id]
+            shift = number * WARMUP_ATTEMPTS % len(mine)
             qs = ",".join(f"{key}={value}" for key, value in questions)
-            f.write(f"{cookie} {csrf} {','.join(map(str, attempts[user_id]))} {qs}\n")
+            f.write(f"{cookie} {csrf} {','.join(map(str, mine[shift:] + mine[:shift]))} {qs}\n")
 
 
 # -- running -------------------------------------------------------------------
@@ -274,9 +300,10 @@ def next_seq_base() -> int:
 
 def run_wrk(phase: Phase, port: int, ids: Path, acked: Path) -> dict:
     env = {**os.environ, "BENCH_LUA": str(LUA), "BENCH_IDS": str(ids), "BENCH_ACKED": str(acked),
-           "BENCH_THREADS": str(WRK_THREADS), "BENCH_SEQ_BASE": str(next_seq_base())}
+           "BENCH_THREADS": str(WRK_THREADS), "BENCH_SEQ_BASE": str(next_seq_base()),
+           "BENCH_FIRST": str(phase.attempts[0]), "BENCH_COUNT": str(phase.attempts[1])}
     output = subprocess.run(
-        ["wrk", f"-t{WRK_THREADS}", f"-c{MEMBERS}", f"-d{SECONDS}s", "--timeout", "5s",
+        ["wrk", f"-t{WRK_THREADS}", f"-c{MEMBERS}", f"-d{phase.seconds}s", "--timeout", "5s",
          "-s", str(LUA / phase.script), f"http://127.0.0.1:{port}{phase.path}"],
         stdout=subprocess.PIPE, text=True, env=env, check=True).stdout
     return parse_wrk(output)
@@ -310,7 +337,8 @@ async def _paced(phase: Phase, port: int, ids: Path, acked: Path) -> dict:
                 path = f"/attempts/{attempt_ids[0]}/answers"
                 body = json.dumps({"answers": [{"key": key, "values": [value], "seq": base + turn}]})
             else:
-                path = f"/attempts/{attempt_ids[(turn - 1) % len(attempt_ids)]}/submit"
+                first, count = phase.attempts
+                path = f"/attempts/{attempt_ids[first + (turn - 1) % count]}/submit"
                 body = ""
             started = time.perf_counter()
             status, text = await _post(port, path, body, cookie, csrf)

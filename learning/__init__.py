@@ -40,6 +40,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     from learning import cli
     cli.init_app(app)
+
+    # Relationships are resolved at start-up (a tenth of a second) rather than
+    # on each worker's first request, which would make some member wait.
+    from sqlalchemy.orm import configure_mappers
+    configure_mappers()
     return app
 
 

@@ -138,8 +138,9 @@ def autocommit(view):
 def _get_session() -> Session:
     if "db_session" not in g:
         if _view_wants_autocommit():
-            # The request's own connection, shared by the session (signing in)
-            # and by connection() (the view's Core statements).
+            # The request's own connection, shared by the session (rare paths,
+            # such as checking the member when a save was refused) and by
+            # connection() (the view's Core statements).
             g.db_connection = current_app.extensions["db_autocommit_engine"].connect()
             g.db_session = Session(bind=g.db_connection, expire_on_commit=False)
         else:

@@ -1,5 +1,5 @@
 """Facts that never change once written (a published version's questions, an
-attempt's owner and deadline), remembered by each worker for its lifetime.
+attempt's version and deadline), remembered by each worker for its lifetime.
 
 The memory lives on the app, so each app (and each test) starts empty; it is
 bounded, and simply emptied when full."""
