@@ -129,6 +129,7 @@ def test_two_tabs_of_one_attempt_lose_no_answer(live_server, phone, member, less
     answer(phone, questions[2])  # written after the other tab's answer
     phone.wait_for_timeout(300)
     assert status(phone, questions[1]) == "pending"  # the other tab's answer shows here too
+    shot(phone, "quiz-two-tabs-360")
     other_tab.close()  # phones drop background tabs before they get to send
     phone.context.set_offline(False)
     phone.evaluate("window.dispatchEvent(new Event('online'))")
