@@ -25,47 +25,76 @@
   var state = load();
   // Never send a number older than what the server already holds for this
   // attempt (saved from another phone, or before this phone's storage was cleared).
-  state.seq = Math.max(state.seq, parseInt(form.dataset.seqFloor, 10) || 0);
+  var floor = parseInt(form.dataset.seqFloor, 10) || 0;
+  state.seq = Math.max(state.seq, floor);
+  var shown = {};  // question → the seq of the answer its box shows (the page's own: floor)
   var sending = false;
   var pressed = null;  // the button that submitted the form (event.submitter is missing on older iPhones)
   var retryTimer = null;
 
-  // pending: question → {values, seq} not yet acknowledged; acked: question →
-  // the newest seq the server acknowledged (to this tab or another).
+  // What this phone keeps of the attempt, shared by its tabs:
+  //   pending: question → {values, seq} not yet acknowledged by the server;
+  //   acked:   question → {values, seq}, the newest save the server
+  //            acknowledged to any tab;
+  //   submit:  the number of the latest press on Submit (0: none), and
+  //   refused: the number of the latest one the server refused.
   function stored() {
     try {
       var saved = JSON.parse(localStorage.getItem(storeKey) || "null");
-      if (saved && saved.pending) { saved.acked = saved.acked || {}; return saved; }
+      if (saved && saved.pending) {
+        saved.acked = saved.acked || {};
+        saved.submit = +saved.submit || 0;  // true → 1, as an earlier version of this script kept it
+        saved.refused = saved.refused || 0;
+        return saved;
+      }
     } catch (e) { /* private mode or corrupt: start afresh */ }
     return null;
   }
 
   function load() {
-    return stored() || { seq: 0, pending: {}, acked: {}, submit: false };
+    return stored() || { seq: 0, pending: {}, acked: {}, submit: 0, refused: 0 };
   }
 
+  function ackedSeq(key) { return state.acked[key] ? state.acked[key].seq : 0; }
+
+  function submitPending() { return state.submit > state.refused; }
+
   // What another tab of this attempt wrote: for each question the newest
-  // answer wins, and what the server acknowledged to either tab is done.
-  // `answering`: the question this tab is recording, whose box stays as is.
+  // answer wins, whether still pending or acknowledged, and every box shows
+  // it. `answering`: the question this tab is recording, whose box stays as is.
   function takeIn(other, answering) {
     if (!other) return;
     state.seq = Math.max(state.seq, other.seq || 0);
+    state.submit = Math.max(state.submit, other.submit);
+    state.refused = Math.max(state.refused, other.refused);
     Object.keys(other.acked).forEach(function (key) {
-      state.acked[key] = Math.max(state.acked[key] || 0, other.acked[key]);
+      if (other.acked[key].seq > ackedSeq(key)) state.acked[key] = other.acked[key];
     });
     Object.keys(other.pending).forEach(function (key) {
-      var theirs = other.pending[key], mine = state.pending[key], box = fieldset(key);
-      if (!box || key === answering || theirs.seq <= (state.acked[key] || 0) || (mine && mine.seq >= theirs.seq)) {
-        return;
-      }
-      state.pending[key] = theirs;
-      applyValues(box, theirs.values);
-      countWords(box);
-      mark(key, "pending");
+      var theirs = other.pending[key], mine = state.pending[key];
+      if (fieldset(key) && theirs.seq > ackedSeq(key) && (!mine || theirs.seq > mine.seq)) state.pending[key] = theirs;
     });
     Object.keys(state.pending).forEach(function (key) {
-      if (state.pending[key].seq <= (state.acked[key] || 0)) { delete state.pending[key]; mark(key, "saved"); }
+      if (state.pending[key].seq <= ackedSeq(key)) delete state.pending[key];
     });
+    form.querySelectorAll("fieldset.question").forEach(function (box) {
+      if (box.dataset.key !== answering) showNewest(box);
+    });
+  }
+
+  function showNewest(box) {
+    var key = box.dataset.key;
+    var newest = state.pending[key] || state.acked[key];
+    var showing = shown[key] === undefined ? floor : shown[key];
+    if (!newest || newest.seq < showing) return;
+    if (newest.seq > showing) {
+      applyValues(box, newest.values);
+      countWords(box);
+      shown[key] = newest.seq;
+    }
+    var status = box.querySelector(".qstatus");
+    var now = state.pending[key] ? "pending" : "saved";
+    if (status && (newest.seq > showing || (now === "saved" && status.dataset.status !== "saved"))) mark(key, now);
   }
 
   function persist() {
@@ -116,6 +145,7 @@
     takeIn(stored(), key);  // the next number after any other tab's
     state.seq += 1;
     state.pending[key] = { values: valuesOf(box), seq: state.seq };
+    shown[key] = state.seq;
     persist();  // on the phone at once; the network send may wait
     mark(key, "pending");
     summary();
@@ -124,7 +154,7 @@
 
   function schedule(ms) {
     clearTimeout(retryTimer);
-    retryTimer = setTimeout(flush, ms);
+    retryTimer = setTimeout(function () { retryTimer = null; flush(); }, ms);
   }
 
   function post(url, body) {
@@ -136,11 +166,14 @@
   }
 
   function flush() {
-    var keys = Object.keys(state.pending);
     if (sending) return Promise.resolve(false);
-    if (!keys.length) return state.submit ? submit() : Promise.resolve(true);
+    takeIn(stored());  // send nothing another tab has superseded or already saved
+    var keys = Object.keys(state.pending);
+    if (!keys.length) return submitPending() ? submit() : Promise.resolve(true);
     sending = true;
+    var sent = {};
     var batch = keys.map(function (key) {
+      sent[key] = state.pending[key];
       return { key: key, values: state.pending[key].values, seq: state.pending[key].seq };
     });
     keys.forEach(function (key) { mark(key, "qsending"); });
@@ -164,17 +197,25 @@
       return response.json().then(function (data) {
         data.saved.forEach(function (ack) {
           var now = state.pending[ack.key];
-          state.acked[ack.key] = Math.max(state.acked[ack.key] || 0, ack.seq);
+          if (sent[ack.key] && ack.seq > ackedSeq(ack.key)) {
+            state.acked[ack.key] = { values: sent[ack.key].values, seq: ack.seq };
+          }
           if (now && now.seq <= ack.seq) {  // a newer answer given meanwhile stays queued
             delete state.pending[ack.key];
             mark(ack.key, "saved");
           }
         });
-        // The server held a newer save (another phone or tab): what this
-        // member sees now is what they mean, so resend it with a later number.
+        // The server holds a newer save. If another tab of this phone made
+        // it, that one is the member's latest: take it in, drop ours. If
+        // another phone did, what the member sees here now is what they
+        // mean: resend it with a later number.
+        takeIn(stored());
         (data.stale || []).forEach(function (stale) {
+          var mine = state.pending[stale.key];
+          if (!mine || mine.seq >= stale.seq) return;
           state.seq = Math.max(state.seq, stale.seq) + 1;
-          if (state.pending[stale.key]) state.pending[stale.key].seq = state.seq;
+          mine.seq = state.seq;
+          shown[stale.key] = mine.seq;
         });
         persist();
         return true;
@@ -189,7 +230,7 @@
       if (ok === false) return false;
       summary();
       if (Object.keys(state.pending).length) { schedule(200); return false; }
-      if (state.submit) return submit();
+      if (submitPending()) return submit();
       return true;
     });
   }
@@ -199,7 +240,7 @@
   }
 
   function submit() {
-    state.submit = true;
+    if (!submitPending()) { state.seq += 1; state.submit = state.seq; }
     persist();
     if (Object.keys(state.pending).length) {
       sync.textContent = navigator.onLine ? text("sending").replace("{n}", Object.keys(state.pending).length) : text("submitoffline");
@@ -209,7 +250,7 @@
     return post(form.dataset.submitUrl).then(function (response) {
       if (response.status === 422) {  // refused (a reflection too short): say why, do not retry
         return response.json().then(function (data) {
-          state.submit = false;
+          state.refused = Math.max(state.refused, state.submit);
           persist();
           sync.dataset.state = "refused";
           sync.textContent = data.error;
@@ -231,6 +272,7 @@
     var box = fieldset(key);
     if (!box) { delete state.pending[key]; return; }
     applyValues(box, state.pending[key].values);
+    shown[key] = state.pending[key].seq;
     mark(key, "pending");
   });
 
@@ -258,7 +300,8 @@
     if (event.key !== storeKey || !event.newValue) return;  // removed: that tab saw the attempt end
     takeIn(stored());
     summary();
-    if (Object.keys(state.pending).length) schedule(300);
+    // Never hurry a waiting retry (its back-off spares a struggling server).
+    if (!retryTimer && !sending && (Object.keys(state.pending).length || submitPending())) schedule(300);
   });
   window.addEventListener("offline", summary);
 
@@ -285,5 +328,5 @@
   }
 
   summary();
-  if (state.submit) submit(); else flush();
+  if (submitPending()) submit(); else flush();
 })();
