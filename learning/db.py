@@ -137,23 +137,30 @@ def autocommit(view):
 
 def _get_session() -> Session:
     if "db_session" not in g:
-        if _view_wants_autocommit():
-            # The request's own connection, shared by the session (rare paths,
-            # such as checking the member when a save was refused) and by
-            # connection() (the view's Core statements).
-            g.db_connection = current_app.extensions["db_autocommit_engine"].connect()
-            g.db_session = Session(bind=g.db_connection, expire_on_commit=False)
+        own = _request_connection()
+        if own is not None:  # rare on an autocommit route: a refused save's sign-in check
+            g.db_session = Session(bind=own, expire_on_commit=False)
         else:
             g.db_session = current_app.extensions["db_sessionmaker"]()
     return g.db_session
 
 
+def _request_connection() -> Connection | None:
+    """On an autocommit route, the request's own connection, opened on first
+    need; None elsewhere."""
+    if "db_connection" not in g:
+        if not _view_wants_autocommit():
+            return None
+        g.db_connection = current_app.extensions["db_autocommit_engine"].connect()
+    return g.db_connection
+
+
 def connection() -> Connection:
     """Where hot paths run Core statements: the session's connection, inside
     its transaction; on an autocommit route, the request's connection itself,
-    without the session's bookkeeping, which costs more than the statement."""
-    current = _get_session()
-    return g.get("db_connection") or current.connection()
+    with no session at all, whose bookkeeping costs more than the statement."""
+    own = _request_connection()
+    return own if own is not None else _get_session().connection()
 
 
 def _view_wants_autocommit() -> bool:
@@ -225,7 +232,7 @@ def prebuilt(build: Callable[..., StatementT]) -> Callable[..., StatementT]:
 
     @functools.wraps(build)
     def statement(*variant) -> StatementT:
-        key = (session.get_bind().dialect.name, *variant)
+        key = (current_app.extensions["db_engine"].dialect.name, *variant)
         if key not in statements:  # a builder may return None: no such statement on this database
             statements[key] = build(*variant)
         return statements[key]
