@@ -32,16 +32,17 @@ def _postgres_url_with_schema(base_url: str, schema: str) -> str:
 
 
 @contextlib.contextmanager
-def migrated_postgres_schema(base_url: str, prefix: str = "t_"):
-    """A PostgreSQL schema of its own, migrated to head, dropped afterwards, so
-    runs never see each other's tables. Yields the URL that uses it."""
+def migrated_postgres_schema(base_url: str, prefix: str = "t_", revision: str = "head"):
+    """A PostgreSQL schema of its own, migrated to head (or `revision`),
+    dropped afterwards, so runs never see each other's tables. Yields the URL
+    that uses it."""
     schema = prefix + uuid.uuid4().hex[:12]
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = _postgres_url_with_schema(base_url, schema)
     try:
-        migrate.upgrade(url)
+        migrate.upgrade(url, revision)
         yield url
     finally:
         with admin.connect() as conn:

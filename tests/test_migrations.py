@@ -1,12 +1,20 @@
 """The Alembic migrations build exactly the schema the models describe, on
 whichever database the suite runs (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
+import contextlib
+import os
+from datetime import datetime
+
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
+from learning import create_app, db, migrate
 from learning.db import Base
 from learning.migrate import alembic_config
+from learning.services import accounts
+from tests.conftest import migrated_postgres_schema
 
 
 def test_migrations_produce_the_models_schema(database_url):
@@ -30,3 +38,38 @@ def test_database_is_at_the_single_head(database_url):
     heads = ScriptDirectory.from_config(alembic_config(database_url)).get_heads()
     assert len(heads) == 1, "migrations have branched: merge them"
     assert set(current) == set(heads)
+
+
+@contextlib.contextmanager
+def _database_at(revision: str, tmp_path):
+    """A database of its own at an older revision, of the suite's kind."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if base:
+        with migrated_postgres_schema(base, prefix="t_upgrade_", revision=revision) as url:
+            yield url
+        return
+    url = f"sqlite:///{tmp_path / 'upgrade.sqlite3'}"
+    migrate.upgrade(url, revision)
+    yield url
+
+
+def test_the_upgrade_to_sign_ins_signs_nobody_out_and_can_be_undone(tmp_path):
+    with _database_at("0002", tmp_path) as url:
+        engine = create_engine(url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text(
+                    "INSERT INTO users (full_name, password_hash, session_token, membership, exempt, active, "
+                    "created_at) VALUES ('Lò Văn Cũ', 'x', 'token-before-upgrade', 'full', :no, :yes, :now)"),
+                    {"no": False, "yes": True, "now": datetime(2026, 1, 1)})
+            migrate.upgrade(url)
+            app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test"})
+            with app.app_context():
+                user = accounts.load_by_session_token("token-before-upgrade")
+                assert user is not None and user.full_name == "Lò Văn Cũ"
+            db.dispose(app)
+            command.downgrade(alembic_config(url), "0002")
+            with engine.connect() as conn:
+                assert conn.execute(text("SELECT session_token FROM users")).scalar() == "token-before-upgrade"
+        finally:
+            engine.dispose()

@@ -25,9 +25,6 @@ class User(Base):
     party_card_number: Mapped[str | None] = mapped_column(String(20), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    # Flask-Login identifies the session by this token, not by the id, so that
-    # changing a password or deactivating someone ends every open session.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     birth_date: Mapped[date | None]
     gender: Mapped[str | None] = mapped_column(String(10))
@@ -40,6 +37,10 @@ class User(Base):
 
     unit: Mapped[Unit | None] = relationship()
     grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    # The token of the sign-in this request came with (not stored on the user):
+    # Flask-Login keeps it in the session cookie.
+    sign_in_token = None
 
     # Flask-Login protocol
     @property
@@ -54,14 +55,28 @@ class User(Base):
     def is_anonymous(self) -> bool:
         return False
 
-    def get_id(self) -> str:
-        return self.session_token
+    def get_id(self) -> str | None:
+        return self.sign_in_token
 
     def has_role(self, role: str) -> bool:
         return any(g.role == role for g in self.grants)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.full_name!r}>"
+
+
+class SignIn(Base):
+    """One signed-in browser. Its session cookie carries the token, not the
+    user's id, so signing out ends this sign-in for good (a copy of the cookie
+    is worthless after), and deactivating the account ends them all."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
 
 
 class RoleGrant(Base):

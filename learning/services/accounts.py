@@ -7,11 +7,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from learning import db
 from learning.db import utcnow
-from learning.models import ROLES, RoleGrant, Unit, User
+from learning.models import ROLES, RoleGrant, SignIn, Unit, User
 from learning.services import DomainError
 
 MIN_PASSWORD_LENGTH = 8
@@ -77,14 +77,34 @@ def find_by_login(identifier: str) -> User | None:
     ).first() if login else None
 
 
+def start_sign_in(user: User) -> str:
+    """A new sign-in for this browser; its token goes in the session cookie."""
+    sign_in = SignIn(user_id=user.id)
+    db.session.add(sign_in)
+    db.session.flush()
+    user.sign_in_token = sign_in.token
+    return sign_in.token
+
+
+def end_sign_in(token: str | None) -> None:
+    """Signing out: this sign-in ends for good, the others go on."""
+    if token:
+        db.session.execute(update(SignIn).where(SignIn.token == token, SignIn.ended_at.is_(None))
+                           .values(ended_at=utcnow()))
+
+
 def load_by_session_token(token: str) -> User | None:
     """The signed-in user, checked on every request that needs them, so
-    deactivating someone ends their sessions at once. Saving an answer and
-    submitting never call this: their statements check the session
+    signing out or deactivating someone takes effect at once. Saving an answer
+    and submitting never call this: their statements check the sign-in
     (permissions.ATTEMPT_OWNER). Roles load only when a page asks for them."""
-    return db.session.scalars(
-        select(User).where(User.session_token == token, User.active.is_(True))
+    user = db.session.scalars(
+        select(User).join(SignIn, SignIn.user_id == User.id)
+        .where(SignIn.token == token, SignIn.ended_at.is_(None), User.active.is_(True))
     ).first()
+    if user is not None:
+        user.sign_in_token = token
+    return user
 
 
 def create_user(

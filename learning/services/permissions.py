@@ -12,7 +12,7 @@ from typing import Callable
 
 from sqlalchemy import select
 
-from learning.models import Campaign, Lesson, Unit, User
+from learning.models import Campaign, Lesson, SignIn, Unit, User
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def owns_attempt(user_id: int, owner_id: int | None) -> bool:
 @dataclass(frozen=True)
 class Member:
     """Whom a statement acts for: a user already loaded and checked (by id),
-    or, on ATTEMPT_OWNER routes, a session token nobody has checked yet."""
+    or, on ATTEMPT_OWNER routes, a sign-in token nobody has checked yet."""
     user_id: int | None = None
     session_token: str | None = None
 
@@ -109,11 +109,11 @@ class Member:
 
 def owner_condition(owner_id_column, member_param, by_session: bool):
     """owns_attempt in SQL, against a bind parameter holding Member.key. By
-    session, only a live session matches: an active account that still holds
-    that token (deactivating an account, or giving it a new token, ends its
-    sessions at once)."""
+    session, only a live sign-in matches: not signed out, of an active account
+    (so signing out or deactivating takes effect at once here too)."""
     if not by_session:
         return owner_id_column == member_param
-    users = User.__table__
-    live = select(users.c.id).where(users.c.session_token == member_param, users.c.active.is_(True))
+    users, sign_ins = User.__table__, SignIn.__table__
+    live = (select(sign_ins.c.user_id).join(users, users.c.id == sign_ins.c.user_id)
+            .where(sign_ins.c.token == member_param, sign_ins.c.ended_at.is_(None), users.c.active.is_(True)))
     return owner_id_column == live.scalar_subquery()

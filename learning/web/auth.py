@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length
 
 from learning import db
 from learning.extensions import limiter
-from learning.services.accounts import authenticate, normalise_login
+from learning.services.accounts import authenticate, end_sign_in, normalise_login, start_sign_in
 from learning.services.permissions import PUBLIC, SIGNED_IN, requires
 from learning.web.urls import safe_next
 
@@ -50,6 +50,7 @@ def login():
         else:
             session.clear()  # a fresh session on sign-in: no fixation
             session.permanent = True
+            start_sign_in(user)
             login_user(user)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")))
@@ -59,6 +60,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @requires(SIGNED_IN)
 def logout():
+    end_sign_in(current_user.get_id())
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")

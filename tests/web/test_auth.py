@@ -2,7 +2,7 @@
 import re
 
 from learning import db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, FormClient
 
 
 def test_sign_in_by_phone_in_any_common_spelling(client, make_user):
@@ -145,3 +145,24 @@ def test_deactivating_someone_ends_their_session_at_once(client, make_user, logi
     user.active = False
     db.session.commit()
     assert client.get("/").status_code == 302
+
+
+def test_signing_out_ends_the_session_even_for_a_copy_of_its_cookie(app, client, make_user, login):
+    login(make_user())
+    cookie_name = app.config["SESSION_COOKIE_NAME"]
+    copy = client.get_cookie(cookie_name).value
+    client.submit("/logout", token_from="/")
+    thief = app.test_client()
+    thief.set_cookie(cookie_name, copy)
+    response = thief.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_signing_out_on_one_browser_leaves_the_others_signed_in(app, client, make_user, login):
+    user = make_user()
+    login(user)
+    phone = FormClient(app.test_client())
+    phone.submit("/login", {"identifier": user.phone, "password": PASSWORD})
+    client.submit("/logout", token_from="/")
+    assert client.get("/").status_code == 302
+    assert phone.get("/").status_code == 200

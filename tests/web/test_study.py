@@ -380,6 +380,23 @@ def test_a_deactivated_member_can_neither_save_nor_submit(client, login, member,
     assert db.session.scalars(select(Answer.response)).one() == {"value": choices[0]}
 
 
+def test_a_copy_of_a_signed_out_cookie_can_neither_save_nor_submit(app, client, login, member, lesson):
+    login(member)
+    attempt = start(client, lesson)
+    token = client.csrf_token(f"/attempts/{attempt.id}")
+    cookie_name = app.config["SESSION_COOKIE_NAME"]
+    copy = client.get_cookie(cookie_name).value
+    client.submit("/logout", token_from="/")
+    client.set_cookie(cookie_name, copy)  # the cookie as it was before signing out
+    question, choices = single_choice(attempt)
+    for response in (save_json(client, attempt, token, question.key, choices[0], 1),
+                     client.post(f"/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token})):
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).status == "open"
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+
+
 def test_saving_or_submitting_needs_a_session(client, member, lesson, login):
     login(member)
     attempt = start(client, lesson)
