@@ -1,11 +1,12 @@
 """Command line: `flask --app app content check|import`, `db upgrade`, `demo`,
-`setup`, `user create`. Commands call services and commit once."""
+`setup`, `user create|forget-sign-ins`, `attempts close-expired`. Commands
+call services and commit once."""
 from __future__ import annotations
 
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -27,6 +28,15 @@ def attempts_close_expired() -> None:
     closed = study.close_all_expired()
     db.session.commit()
     click.echo(_("%(n)s expired attempts submitted.", n=closed))
+
+
+@user_cli.command("forget-sign-ins")
+def user_forget_sign_ins() -> None:
+    """Delete sign-ins that ended or whose cookies have expired (for cron, daily)."""
+    lifetime = current_app.permanent_session_lifetime
+    forgotten = accounts.forget_old_sign_ins(lifetime)
+    db.session.commit()
+    click.echo(_("%(n)s old sign-ins deleted.", n=forgotten))
 
 
 @content_cli.command("check")

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from learning import db
 from learning.db import utcnow
@@ -91,6 +92,14 @@ def end_sign_in(token: str | None) -> None:
     if token:
         db.session.execute(update(SignIn).where(SignIn.token == token, SignIn.ended_at.is_(None))
                            .values(ended_at=utcnow()))
+
+
+def forget_old_sign_ins(lifetime: timedelta, now: datetime | None = None) -> int:
+    """Delete the sign-ins no cookie can use any more: ended ones, and those
+    older than a session's lifetime (Flask refuses their cookies). For cron."""
+    cutoff = (now or utcnow()) - lifetime
+    result = db.session.execute(delete(SignIn).where(or_(SignIn.ended_at.is_not(None), SignIn.created_at < cutoff)))
+    return result.rowcount
 
 
 def load_by_session_token(token: str) -> User | None:

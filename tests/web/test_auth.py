@@ -1,7 +1,13 @@
 """Signing in by card number or phone, sessions, cookies and CSRF."""
 import re
+from datetime import timedelta
+
+from sqlalchemy import func, select
 
 from learning import db
+from learning.db import utcnow
+from learning.models import SignIn
+from learning.services import accounts
 from tests.conftest import PASSWORD, FormClient
 
 
@@ -166,3 +172,16 @@ def test_signing_out_on_one_browser_leaves_the_others_signed_in(app, client, mak
     client.submit("/logout", token_from="/")
     assert client.get("/").status_code == 302
     assert phone.get("/").status_code == 200
+
+
+def test_old_sign_ins_are_forgotten_and_live_ones_kept(app, client, make_user, login):
+    user = make_user()
+    login(user)
+    client.submit("/logout", token_from="/")  # an ended sign-in
+    login(user)  # a live one
+    db.session.add(SignIn(user_id=user.id, created_at=utcnow() - timedelta(days=31)))  # its cookie has expired
+    db.session.commit()
+    assert accounts.forget_old_sign_ins(timedelta(days=30)) == 2
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(SignIn)) == 1
+    assert client.get("/").status_code == 200  # the live one still signs in
