@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -33,8 +33,7 @@ def attempts_close_expired() -> None:
 @user_cli.command("forget-sign-ins")
 def user_forget_sign_ins() -> None:
     """Delete sign-ins that ended or whose cookies have expired (for cron, daily)."""
-    lifetime = current_app.permanent_session_lifetime
-    forgotten = accounts.forget_old_sign_ins(lifetime)
+    forgotten = accounts.forget_old_sign_ins()
     db.session.commit()
     click.echo(_("%(n)s old sign-ins deleted.", n=forgotten))
 

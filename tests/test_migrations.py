@@ -68,8 +68,18 @@ def test_the_upgrade_to_sign_ins_signs_nobody_out_and_can_be_undone(tmp_path):
                 user = accounts.load_by_session_token("token-before-upgrade")
                 assert user is not None and user.full_name == "Lò Văn Cũ"
             db.dispose(app)
+            with engine.begin() as conn:  # later: a newer sign-in that ended, and a user never signed in
+                old_id = conn.execute(text("SELECT id FROM users")).scalar()
+                conn.execute(text("INSERT INTO sign_ins (token, user_id, created_at, ended_at) "
+                                  "VALUES ('ended-token', :u, :now, :now)"), {"u": old_id, "now": datetime(2026, 2, 1)})
+                conn.execute(text(
+                    "INSERT INTO users (full_name, password_hash, membership, exempt, active, created_at) "
+                    "VALUES ('Lò Thị Mới', 'x', 'full', :no, :yes, :now)"),
+                    {"no": False, "yes": True, "now": datetime(2026, 2, 1)})
             command.downgrade(alembic_config(url), "0002")
             with engine.connect() as conn:
-                assert conn.execute(text("SELECT session_token FROM users")).scalar() == "token-before-upgrade"
+                tokens = dict(conn.execute(text("SELECT full_name, session_token FROM users")).all())
+            assert tokens["Lò Văn Cũ"] == "token-before-upgrade"  # the newest open sign-in
+            assert tokens["Lò Thị Mới"] and tokens["Lò Thị Mới"] != "token-before-upgrade"
         finally:
             engine.dispose()

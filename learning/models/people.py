@@ -55,7 +55,9 @@ class User(Base):
     def is_anonymous(self) -> bool:
         return False
 
-    def get_id(self) -> str | None:
+    def get_id(self) -> str:
+        if self.sign_in_token is None:  # signing in without a sign-in would store no session
+            raise RuntimeError("call accounts.start_sign_in(user) before login_user(user)")
         return self.sign_in_token
 
     def has_role(self, role: str) -> bool:

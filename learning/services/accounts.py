@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,6 +14,7 @@ from learning import db
 from learning.db import utcnow
 from learning.models import ROLES, RoleGrant, SignIn, Unit, User
 from learning.services import DomainError
+from learning.services.permissions import live_sign_in
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -94,11 +95,18 @@ def end_sign_in(token: str | None) -> None:
                            .values(ended_at=utcnow()))
 
 
-def forget_old_sign_ins(lifetime: timedelta, now: datetime | None = None) -> int:
-    """Delete the sign-ins no cookie can use any more: ended ones, and those
-    older than a session's lifetime (Flask refuses their cookies). For cron."""
-    cutoff = (now or utcnow()) - lifetime
-    result = db.session.execute(delete(SignIn).where(or_(SignIn.ended_at.is_not(None), SignIn.created_at < cutoff)))
+def signed_in_after(now: datetime | None = None) -> datetime:
+    """Sign-ins begun before this have expired: a sign-in lasts a session's
+    lifetime (PERMANENT_SESSION_LIFETIME) from when it began, however often
+    its cookie is rewritten since."""
+    return (now or utcnow()) - current_app.permanent_session_lifetime
+
+
+def forget_old_sign_ins(now: datetime | None = None) -> int:
+    """Delete the sign-ins no cookie can use any more: ended or expired. For
+    cron: the server refuses them anyway, this keeps the table small."""
+    result = db.session.execute(delete(SignIn).where(
+        or_(SignIn.ended_at.is_not(None), SignIn.created_at <= signed_in_after(now))))
     return result.rowcount
 
 
@@ -108,8 +116,7 @@ def load_by_session_token(token: str) -> User | None:
     and submitting never call this: their statements check the sign-in
     (permissions.ATTEMPT_OWNER). Roles load only when a page asks for them."""
     user = db.session.scalars(
-        select(User).join(SignIn, SignIn.user_id == User.id)
-        .where(SignIn.token == token, SignIn.ended_at.is_(None), User.active.is_(True))
+        select(User).join(SignIn, SignIn.user_id == User.id).where(*live_sign_in(token, signed_in_after()))
     ).first()
     if user is not None:
         user.sign_in_token = token

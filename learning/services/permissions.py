@@ -8,9 +8,10 @@ templates and exports all ask the same code.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from datetime import datetime
+from typing import Any, Callable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from learning.models import Campaign, Lesson, SignIn, Unit, User
 
@@ -93,27 +94,40 @@ def owns_attempt(user_id: int, owner_id: int | None) -> bool:
 @dataclass(frozen=True)
 class Member:
     """Whom a statement acts for: a user already loaded and checked (by id),
-    or, on ATTEMPT_OWNER routes, a sign-in token nobody has checked yet."""
+    or, on ATTEMPT_OWNER routes, a sign-in token nobody has checked yet, valid
+    only if the sign-in began after `signed_in_after` (its lifetime)."""
     user_id: int | None = None
     session_token: str | None = None
+    signed_in_after: datetime | None = None
 
     @property
     def by_session(self) -> bool:
         return self.user_id is None
 
-    @property
-    def key(self) -> int | str:
-        """The value of the statement's "member" parameter."""
-        return self.session_token if self.by_session else self.user_id
+    def params(self) -> dict[str, Any]:
+        """The bind parameters owner_condition's SQL takes."""
+        if self.by_session:
+            return {"member": self.session_token, "signed_in_after": self.signed_in_after}
+        return {"member": self.user_id}
 
 
-def owner_condition(owner_id_column, member_param, by_session: bool):
-    """owns_attempt in SQL, against a bind parameter holding Member.key. By
-    session, only a live sign-in matches: not signed out, of an active account
-    (so signing out or deactivating takes effect at once here too)."""
+def live_sign_in(token, signed_in_after):
+    """The conditions on a sign-in (joined to its user) under which its
+    cookie still signs in: not signed out, begun within a session's lifetime,
+    of an account that is active."""
+    sign_ins, users = SignIn.__table__, User.__table__
+    return (sign_ins.c.token == token, sign_ins.c.ended_at.is_(None), sign_ins.c.created_at > signed_in_after,
+            users.c.active.is_(True))
+
+
+def owner_condition(owner_id_column, by_session: bool):
+    """owns_attempt in SQL, with the bind parameters of Member.params(). By
+    session, only a live sign-in matches, so signing out or deactivating takes
+    effect at once here too."""
     if not by_session:
-        return owner_id_column == member_param
+        return owner_id_column == bindparam("member")
     users, sign_ins = User.__table__, SignIn.__table__
+    after = bindparam("signed_in_after", type_=sign_ins.c.created_at.type)
     live = (select(sign_ins.c.user_id).join(users, users.c.id == sign_ins.c.user_id)
-            .where(sign_ins.c.token == member_param, sign_ins.c.ended_at.is_(None), users.c.active.is_(True)))
+            .where(*live_sign_in(bindparam("member", type_=sign_ins.c.token.type), after)))
     return owner_id_column == live.scalar_subquery()

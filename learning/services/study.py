@@ -216,8 +216,8 @@ def _attempt_state(member: Member, attempt_id: int, now: datetime) -> str | None
     attempts = Attempt.__table__
     row = db.connection().execute(
         select(_open_and_in_time(now - GRACE)).where(
-            attempts.c.id == attempt_id, owner_condition(attempts.c.user_id, bindparam("member"), member.by_session)),
-        {"member": member.key}).first()
+            attempts.c.id == attempt_id, owner_condition(attempts.c.user_id, member.by_session)),
+        member.params()).first()
     if row is None:
         return None
     return "open" if row[0] else "closed"
@@ -244,7 +244,7 @@ def _upsert_answer(member: Member, attempt_id: int, key: str, response: Any, seq
                    now: datetime) -> bool:
     """Write the answer; False when the member may not, the attempt is closed
     or the stored answer carries a newer sequence number."""
-    params = {"attempt": attempt_id, "member": member.key, "cutoff": now - GRACE, "key": key,
+    params = {**member.params(), "attempt": attempt_id, "cutoff": now - GRACE, "key": key,
               "response": {"value": response}, "seq": seq or 0, "now": now}
     return db.connection().execute(_answer_upsert(seq is not None, member.by_session), params).first() is not None
 
@@ -261,7 +261,7 @@ def _answer_upsert(ordered: bool, by_session: bool):
     values = (select(attempts.c.id, *(bindparam(name, type_=answers.c[column].type) for name, column in (
         ("key", "question_key"), ("response", "response"), ("seq", "client_seq"), ("now", "saved_at"))))
         .where(attempts.c.id == bindparam("attempt"),
-               owner_condition(attempts.c.user_id, bindparam("member"), by_session),
+               owner_condition(attempts.c.user_id, by_session),
                _open_and_in_time(bindparam("cutoff", type_=attempts.c.deadline_at.type)))
         .with_for_update(read=True))
     insert = upsert_insert(answers).from_select(
@@ -323,7 +323,7 @@ def submit(member: Member, attempt_id: int, *, auto: bool = False) -> None:
     connection = db.connection()
     now = utcnow()
     claimed = connection.execute(_claim_statement(member.by_session), {
-        "attempt": attempt_id, "member": member.key, "now": now, "auto": auto}).first()
+        **member.params(), "attempt": attempt_id, "now": now, "auto": auto}).first()
     if claimed is None:
         if _attempt_state(member, attempt_id, now) is None:
             raise AttemptNotFound()
@@ -350,7 +350,7 @@ def _claim_statement(by_session: bool):
     attempts = Attempt.__table__
     return (update(attempts)
             .where(attempts.c.id == bindparam("attempt"),
-                   owner_condition(attempts.c.user_id, bindparam("member"), by_session),
+                   owner_condition(attempts.c.user_id, by_session),
                    attempts.c.status == "open")
             .values(status="submitted", submitted_at=bindparam("now"), auto_submitted=bindparam("auto"))
             .returning(attempts.c.user_id, attempts.c.version_id, attempts.c.lesson_id, attempts.c.plan,

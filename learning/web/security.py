@@ -5,6 +5,7 @@ from flask import Flask, abort, current_app, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
+from learning.services.accounts import signed_in_after
 from learning.services.permissions import PUBLIC, Member, Policy
 
 # Where Flask-Login keeps the signed-in user's id (our session token) in the
@@ -69,7 +70,7 @@ def request_member() -> Member:
     """The member of an ATTEMPT_OWNER route, as its statements check them:
     the session's token, signed by us but not yet checked against the
     account. (A "remember me" sign-in has put it in the session by now.)"""
-    return Member(session_token=session[SESSION_USER_KEY])
+    return Member(session_token=session[SESSION_USER_KEY], signed_in_after=signed_in_after())
 
 
 def signed_out_or_not_found():

@@ -181,7 +181,22 @@ def test_old_sign_ins_are_forgotten_and_live_ones_kept(app, client, make_user, l
     login(user)  # a live one
     db.session.add(SignIn(user_id=user.id, created_at=utcnow() - timedelta(days=31)))  # its cookie has expired
     db.session.commit()
-    assert accounts.forget_old_sign_ins(timedelta(days=30)) == 2
-    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["user", "forget-sign-ins"])
+    assert result.exit_code == 0 and result.output.strip() == "Đã xóa 2 lượt đăng nhập cũ."
+    db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(SignIn)) == 1
     assert client.get("/").status_code == 200  # the live one still signs in
+
+
+def test_a_sign_in_lasts_a_sessions_lifetime_however_often_its_cookie_is_rewritten(app, client, make_user, login):
+    user = make_user()
+    login(user)
+    sign_in = db.session.scalars(select(SignIn).where(SignIn.user_id == user.id)).one()
+    sign_in.created_at = utcnow() - app.permanent_session_lifetime + timedelta(minutes=1)
+    db.session.commit()
+    assert client.get("/").status_code == 200  # a minute left
+    sign_in.created_at -= timedelta(minutes=2)
+    db.session.commit()
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert accounts.forget_old_sign_ins() == 1

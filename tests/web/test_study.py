@@ -13,7 +13,7 @@ from learning import db
 from learning.clock import vietnam_today
 from learning.db import utcnow
 from learning.grading import grade_attempt
-from learning.models import Answer, Attempt, LessonProgress
+from learning.models import Answer, Attempt, LessonProgress, SignIn
 from learning.services import campaigns, study
 from learning.services.campaigns import CampaignInput
 from learning.services.permissions import Member
@@ -395,6 +395,20 @@ def test_a_copy_of_a_signed_out_cookie_can_neither_save_nor_submit(app, client, 
     db.session.expire_all()
     assert db.session.get(Attempt, attempt.id).status == "open"
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+
+
+def test_an_expired_sign_in_can_neither_save_nor_submit(app, client, login, member, lesson):
+    login(member)
+    attempt = start(client, lesson)
+    token = client.csrf_token(f"/attempts/{attempt.id}")
+    db.session.execute(update(SignIn).values(created_at=utcnow() - app.permanent_session_lifetime - timedelta(1)))
+    db.session.commit()
+    question, choices = single_choice(attempt)
+    for response in (save_json(client, attempt, token, question.key, choices[0], 1),
+                     client.post(f"/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token})):
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).status == "open"
 
 
 def test_saving_or_submitting_needs_a_session(client, member, lesson, login):
