@@ -62,6 +62,17 @@ def save_json(client, attempt, token, key, value, seq):
                        json={"answers": [{"key": key, "values": [value], "seq": seq}]})
 
 
+def assert_sent_to_sign_in(client, attempt, token, value_index=0, seq=1):
+    """Saving an answer and submitting both go to the sign-in page, and the
+    attempt stays open."""
+    question, choices = single_choice(attempt)
+    for response in (save_json(client, attempt, token, question.key, choices[value_index], seq),
+                     client.post(f"/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token})):
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).status == "open"
+
+
 def single_choice(attempt):
     """The attempt's first single-choice question and its choice keys."""
     question = next(q for q in attempt.version.questions if q.kind == "single")
@@ -371,12 +382,7 @@ def test_a_deactivated_member_can_neither_save_nor_submit(client, login, member,
     assert save_json(client, attempt, token, question.key, choices[0], 1).status_code == 200
     member.active = False
     db.session.commit()
-    refused = save_json(client, attempt, token, question.key, choices[1], 2)
-    assert refused.status_code == 302 and "/login" in refused.headers["Location"]
-    submitted = client.post(f"/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token})
-    assert submitted.status_code == 302 and "/login" in submitted.headers["Location"]
-    db.session.expire_all()
-    assert db.session.get(Attempt, attempt.id).status == "open"
+    assert_sent_to_sign_in(client, attempt, token, value_index=1, seq=2)
     assert db.session.scalars(select(Answer.response)).one() == {"value": choices[0]}
 
 
@@ -388,12 +394,7 @@ def test_a_copy_of_a_signed_out_cookie_can_neither_save_nor_submit(app, client, 
     copy = client.get_cookie(cookie_name).value
     client.submit("/logout", token_from="/")
     client.set_cookie(cookie_name, copy)  # the cookie as it was before signing out
-    question, choices = single_choice(attempt)
-    for response in (save_json(client, attempt, token, question.key, choices[0], 1),
-                     client.post(f"/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token})):
-        assert response.status_code == 302 and "/login" in response.headers["Location"]
-    db.session.expire_all()
-    assert db.session.get(Attempt, attempt.id).status == "open"
+    assert_sent_to_sign_in(client, attempt, token)
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
 
 
@@ -403,12 +404,7 @@ def test_an_expired_sign_in_can_neither_save_nor_submit(app, client, login, memb
     token = client.csrf_token(f"/attempts/{attempt.id}")
     db.session.execute(update(SignIn).values(created_at=utcnow() - app.permanent_session_lifetime - timedelta(1)))
     db.session.commit()
-    question, choices = single_choice(attempt)
-    for response in (save_json(client, attempt, token, question.key, choices[0], 1),
-                     client.post(f"/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token})):
-        assert response.status_code == 302 and "/login" in response.headers["Location"]
-    db.session.expire_all()
-    assert db.session.get(Attempt, attempt.id).status == "open"
+    assert_sent_to_sign_in(client, attempt, token)
 
 
 def test_saving_or_submitting_needs_a_session(client, member, lesson, login):
@@ -416,12 +412,7 @@ def test_saving_or_submitting_needs_a_session(client, member, lesson, login):
     attempt = start(client, lesson)
     client.submit("/logout", token_from="/")
     token = client.csrf_token("/login")
-    question, choices = single_choice(attempt)
-    for response in (save_json(client, attempt, token, question.key, choices[0], 1),
-                     client.post(f"/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token})):
-        assert response.status_code == 302 and "/login" in response.headers["Location"]
-    db.session.expire_all()
-    assert db.session.get(Attempt, attempt.id).status == "open"
+    assert_sent_to_sign_in(client, attempt, token)
 
 
 def test_counted_score_follows_the_lessons_rule(client, login, member, lesson):
