@@ -6,11 +6,9 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from learning import db, i18n
-from learning.config import load_config
-from learning.extensions import babel, csrf, limiter, login_manager
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from learning.core import db, i18n
+from learning.core.config import PROJECT_ROOT, load_config
+from learning.core.extensions import babel, csrf, limiter, login_manager
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -32,10 +30,11 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     limiter.init_app(app)
 
-    from learning.web import assets, errors, register_blueprints, security
+    from learning.core import assets, errors, security
     security.init_app(app)
     assets.init_app(app)
-    register_blueprints(app)
+    _register_blueprints(app)
+    _register_template_globals(app)
     errors.init_app(app)
 
     from learning import cli
@@ -50,7 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
-    from learning.services.accounts import load_by_session_token
+    from learning.org.accounts import load_by_session_token
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -60,3 +59,35 @@ def _init_login(app: Flask) -> None:
     # mode keyed on the client's address would sign members out mid-quiz.
     login_manager.session_protection = None
     login_manager.user_loader(load_by_session_token)
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Each area brings its blueprint; the URL names (auth.login, quiz.attempt...) are the areas' own."""
+    from learning.campaigns import views as campaigns
+    from learning.core import views as core
+    from learning.lessons import views as lessons
+    from learning.org import views as org
+    from learning.study import quiz_views, views as study
+
+    app.register_blueprint(org.bp)
+    app.register_blueprint(study.bp)
+    app.register_blueprint(lessons.bp, url_prefix="/edit")
+    app.register_blueprint(core.bp)
+    app.register_blueprint(quiz_views.bp)
+    app.register_blueprint(campaigns.bp, url_prefix="/campaigns")
+
+
+def _register_template_globals(app: Flask) -> None:
+    from learning import labels
+    from learning.core import permissions
+    from learning.lessons.authoring import KINDS
+
+    app.jinja_env.globals.update(
+        kind_label=labels.kind_label,
+        state_label=labels.state_label,
+        question_kind_label=labels.question_kind_label,
+        study_state_label=labels.study_state_label,
+        question_kind=KINDS.__getitem__,
+        is_editor=permissions.is_editor,
+        manages_campaigns=permissions.manages_campaigns,
+    )

@@ -11,10 +11,15 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from learning import PROJECT_ROOT, db, migrate
-from learning.clock import vietnam_today
+from learning.core.config import PROJECT_ROOT
+from learning.core import db, migrate
+from learning.core.clock import vietnam_today
 from learning.models import Lesson, Unit
-from learning.services import DomainError, accounts, demo, publishing, study
+from learning.core.errors import DomainError
+from learning.org import accounts
+from learning import demo
+from learning.lessons import publishing
+from learning.study import operations as study
 
 content_cli = AppGroup("content", help="Check and publish lesson files.")
 db_cli = AppGroup("db", help="Database migrations.")

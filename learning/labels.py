@@ -1,7 +1,7 @@
 """Display names of stored codes, translated. Codes stay English in the database."""
 from flask_babel import lazy_gettext as _l
 
-from learning.authoring import DOCUMENT_KINDS as KIND_REGISTRY
+from learning.lessons.authoring import DOCUMENT_KINDS as KIND_REGISTRY
 
 # From the parser's registry of kinds, so that a new kind is added in one place.
 DOCUMENT_KINDS = {code: _l(kind.english) for code, kind in KIND_REGISTRY.items()}

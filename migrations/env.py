@@ -1,9 +1,9 @@
-"""Alembic environment: the models' metadata, the URL given by learning.migrate."""
+"""Alembic environment: the models' metadata, the URL given by learning.core.migrate."""
 from alembic import context
 from sqlalchemy import create_engine
 
 import learning.models  # noqa: F401  (registers every table on Base.metadata)
-from learning.db import Base
+from learning.core.db import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -6,7 +6,7 @@ Create Date: ${create_date}
 """
 from alembic import op
 import sqlalchemy as sa
-import learning.db
+import learning.core.db
 from sqlalchemy import Text  # noqa: F401  (autogenerate writes Text() for JSONB)
 ${imports if imports else ""}
 

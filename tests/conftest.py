@@ -13,9 +13,11 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
-from learning import create_app, db, migrate
-from learning.db import Base
-from learning.services import accounts, org, publishing
+from learning import create_app
+from learning.core import db, migrate
+from learning.core.db import Base
+from learning.org import accounts, units as org
+from learning.lessons import publishing
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

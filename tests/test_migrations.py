@@ -10,10 +10,11 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
-from learning import create_app, db, migrate
-from learning.db import Base
-from learning.migrate import alembic_config
-from learning.services import accounts
+from learning import create_app
+from learning.core import db, migrate
+from learning.core.db import Base
+from learning.core.migrate import alembic_config
+from learning.org import accounts
 from tests.conftest import migrated_postgres_schema
 
 

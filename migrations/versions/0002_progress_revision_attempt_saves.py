@@ -10,7 +10,7 @@ Revises: 0001
 from alembic import op
 import sqlalchemy as sa
 
-import learning.db
+import learning.core.db
 
 revision = '0002'
 down_revision = '0001'
@@ -27,6 +27,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('attempts', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('last_saved_at', learning.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('last_saved_at', learning.core.db.UTCDateTime(), nullable=True))
     with op.batch_alter_table('lesson_progress', schema=None) as batch_op:
         batch_op.drop_column('revision')

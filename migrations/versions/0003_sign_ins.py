@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from alembic import op
 import sqlalchemy as sa
 
-import learning.db
+import learning.core.db
 
 revision = '0003'
 down_revision = '0002'
@@ -29,8 +29,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', learning.db.UTCDateTime(), nullable=False),
-    sa.Column('ended_at', learning.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', learning.core.db.UTCDateTime(), nullable=False),
+    sa.Column('ended_at', learning.core.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_sign_ins_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sign_ins')),
     sa.UniqueConstraint('token', name=op.f('uq_sign_ins_token'))
@@ -41,7 +41,7 @@ def upgrade() -> None:
     # Every open session stays open: its token becomes a sign-in.
     op.get_bind().execute(
         sa.text("INSERT INTO sign_ins (token, user_id, created_at) SELECT session_token, id, :now FROM users")
-        .bindparams(sa.bindparam("now", type_=learning.db.UTCDateTime())),
+        .bindparams(sa.bindparam("now", type_=learning.core.db.UTCDateTime())),
         {"now": datetime.now(timezone.utc)})
 
     with op.batch_alter_table('users', schema=None) as batch_op:

@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from learning import db
-from learning.db import utcnow
+from learning.core import db
+from learning.core.db import utcnow
 from learning.models import Answer, Attempt, LessonProgress
 from tests.browser.conftest import no_horizontal_scroll, shot, sign_in
 from tests.conftest import PASSWORD

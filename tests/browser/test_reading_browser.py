@@ -1,6 +1,6 @@
 """Members read lessons on a 360 px phone; hostile content never runs script."""
-from learning import db
-from learning.services import publishing
+from learning.core import db
+from learning.lessons import publishing
 from tests.browser.conftest import no_horizontal_scroll, shot, sign_in
 from tests.conftest import CONTENT, PASSWORD
 

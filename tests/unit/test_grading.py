@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from learning.grading import attempt_plan, counted_percent, grade_attempt, word_count
+from learning.study.grading import attempt_plan, counted_percent, grade_attempt, word_count
 
 
 @dataclass
@@ -80,7 +80,7 @@ def test_word_count():
 
 @pytest.mark.parametrize("rule", ["highest", "last", "first"])
 def test_counting_one_attempt_at_a_time_agrees_with_counting_them_all(rule):
-    from learning.grading import counted_after
+    from learning.study.grading import counted_after
     history = [50.0, 90.0, None, 40.0, 95.0]
     counted = None
     for index, new in enumerate(history):
@@ -89,6 +89,6 @@ def test_counting_one_attempt_at_a_time_agrees_with_counting_them_all(rule):
 
 
 def test_average_needs_the_whole_history():
-    from learning.grading import counted_after
+    from learning.study.grading import counted_after
     with pytest.raises(ValueError):
         counted_after("average", 50.0, 1, 70.0)

@@ -13,7 +13,7 @@ from xml.etree.ElementTree import Element
 import pytest
 from bleach._vendor import html5lib  # bleach's own HTML5 parser: reads markup as browsers do
 
-from learning.authoring import render_inline, render_markdown, sanitize_html
+from learning.lessons.authoring import render_inline, render_markdown, sanitize_html
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code", "pre", "blockquote",

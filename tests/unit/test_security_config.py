@@ -1,8 +1,8 @@
 """Security settings that must hold in production, not only in tests."""
 from argon2 import PasswordHasher
 
-from learning.config import Config
-from learning.web.security import CONTENT_SECURITY_POLICY
+from learning.core.config import Config
+from learning.core.security import CONTENT_SECURITY_POLICY
 
 
 def test_password_hashing_is_at_least_owasp_strength():

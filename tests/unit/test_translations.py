@@ -49,7 +49,7 @@ def test_translations_keep_their_placeholders():
 def test_each_document_kind_reads_in_vietnamese_as_authors_write_it():
     """The parser's Vietnamese name of a kind (what authors type) and the
     catalogue's translation of its English name (what pages show) agree."""
-    from learning.authoring import DOCUMENT_KINDS
+    from learning.lessons.authoring import DOCUMENT_KINDS
     translated = _translated()
     assert {code: translated.get(kind.english) for code, kind in DOCUMENT_KINDS.items()} == {
         code: kind.label for code, kind in DOCUMENT_KINDS.items()}

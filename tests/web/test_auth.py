@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from learning import db
-from learning.db import utcnow
+from learning.core import db
+from learning.core.db import utcnow
 from learning.models import SignIn
-from learning.services import accounts
+from learning.org import accounts
 from tests.conftest import PASSWORD, FormClient
 
 

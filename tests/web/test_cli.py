@@ -3,7 +3,7 @@ import shutil
 
 from sqlalchemy import func, select
 
-from learning import db
+from learning.core import db
 from learning.models import Lesson, LessonVersion
 from tests.conftest import CONTENT
 

@@ -14,10 +14,11 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from learning import create_app, db
-from learning import db as database
-from learning.services import accounts
-from learning.services.permissions import PUBLIC, requires
+from learning import create_app
+from learning.core import db
+from learning.core import db as database
+from learning.org import accounts
+from learning.core.permissions import PUBLIC, requires
 from tests.conftest import FAST_HASH, PASSWORD, FormClient, migrated_postgres_schema
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

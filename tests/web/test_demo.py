@@ -1,11 +1,12 @@
 """The demo organisation that `make run` loads, as the README describes it."""
 from sqlalchemy import select
 
-from learning import db
+from learning.core import db
 from learning.models import Campaign, Unit
-from learning.services import demo
-from learning.services.accounts import authenticate
-from learning.services.permissions import is_admin, is_editor, reviews_unit
+from learning import demo
+from learning.org.accounts import authenticate
+from learning.core.permissions import is_admin, is_editor
+from learning.org.scope import reviews_unit
 
 
 def test_demo_organisation_matches_the_readme(app):

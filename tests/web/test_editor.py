@@ -1,7 +1,7 @@
 """Editors write, preview, publish, archive and compare lessons in the browser."""
 from sqlalchemy import func, select
 
-from learning import db
+from learning.core import db
 from learning.models import Lesson, LessonVersion
 from tests.conftest import CONTENT
 

@@ -2,7 +2,7 @@
 EXPECTED, so nobody ships a page without deciding who may see it."""
 import pytest
 
-from learning.services.permissions import ATTEMPT_OWNER, CAMPAIGN_MANAGERS, EDITORS, PUBLIC, SIGNED_IN
+from learning.core.permissions import ATTEMPT_OWNER, CAMPAIGN_MANAGERS, EDITORS, PUBLIC, SIGNED_IN
 
 EXPECTED = {
     "auth.login": PUBLIC,

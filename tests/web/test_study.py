@@ -9,15 +9,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from learning import db
-from learning.clock import vietnam_today
-from learning.db import utcnow
-from learning.grading import grade_attempt
+from learning.core import db
+from learning.core.clock import vietnam_today
+from learning.core.db import utcnow
+from learning.study.grading import grade_attempt
 from learning.models import Answer, Attempt, LessonProgress, SignIn
-from learning.services import campaigns, study
-from learning.services.campaigns import CampaignInput
-from learning.services.permissions import Member
-from learning.services.versions import quiz_questions
+from learning.campaigns import operations as campaigns
+from learning.study import operations as study
+from learning.campaigns.operations import CampaignInput
+from learning.org.access import Member
+from learning.lessons.versions import quiz_questions
 from tests.conftest import CONTENT
 
 

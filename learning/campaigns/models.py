@@ -1,0 +1,49 @@
+"""Study campaigns (đợt học tập): lessons assigned to units with a deadline."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learning.core.db import Base, utcnow
+from learning.lessons.models import Lesson
+from learning.org.models import Unit
+
+campaign_lessons = Table(
+    "campaign_lessons", Base.metadata,
+    Column("campaign_id", ForeignKey("campaigns.id"), primary_key=True),
+    Column("lesson_id", ForeignKey("lessons.id"), primary_key=True, index=True),
+)
+
+# Assigning a unit assigns everything beneath it.
+campaign_units = Table(
+    "campaign_units", Base.metadata,
+    Column("campaign_id", ForeignKey("campaigns.id"), primary_key=True),
+    Column("unit_id", ForeignKey("units.id"), primary_key=True, index=True),
+)
+
+
+class Campaign(Base):
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    opens_on: Mapped[date]  # dates in Vietnam's time zone, inclusive
+    closes_on: Mapped[date] = mapped_column(index=True)
+    # The unit whose reviewer created it (None: the propaganda commission / admins).
+    owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    lessons: Mapped[list[Lesson]] = relationship(secondary=campaign_lessons, order_by="Lesson.id")
+    units: Mapped[list[Unit]] = relationship(secondary=campaign_units, order_by="Unit.path")
+    owner_unit: Mapped[Unit | None] = relationship(foreign_keys=[owner_unit_id])
+
+    def phase(self, today: date) -> str:
+        """Where the campaign stands on a day of Vietnam's calendar: "upcoming",
+        "open" or "closed" (both dates inclusive)."""
+        if today < self.opens_on:
+            return "upcoming"
+        return "closed" if today > self.closes_on else "open"

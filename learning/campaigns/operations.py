@@ -1,0 +1,114 @@
+"""Study campaigns: lessons assigned to units, with an opening and a closing date."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from learning.core import db
+from learning.models import Campaign, Lesson, Unit, User, campaign_units
+from learning.core.errors import DomainError
+from learning.campaigns.access import can_assign_to
+from learning.core.permissions import is_editor
+from learning.org.scope import reviews_unit
+
+MAX_TITLE = 200
+
+
+class CampaignInvalid(DomainError):
+    """The campaign form has problems: field name → message."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(errors.values()))
+
+
+@dataclass(frozen=True)
+class CampaignInput:
+    title: str
+    description: str
+    opens_on: date | None
+    closes_on: date | None
+    lesson_ids: list[int]
+    unit_ids: list[int]
+
+
+def create_campaign(by: User, data: CampaignInput) -> Campaign:
+    lessons = _published_lessons(data.lesson_ids)
+    units = list(db.session.scalars(select(Unit).where(Unit.id.in_(data.unit_ids)))) if data.unit_ids else []
+    errors = _validate(by, data, lessons, units)
+    if errors:
+        raise CampaignInvalid(errors)
+    campaign = Campaign(
+        title=data.title.strip(), description=data.description.strip(), opens_on=data.opens_on,
+        closes_on=data.closes_on, lessons=lessons, units=units, created_by_id=by.id,
+        owner_unit_id=None if is_editor(by) else _common_scope(by, units),
+    )
+    db.session.add(campaign)
+    db.session.flush()
+    return campaign
+
+
+def _validate(by: User, data: CampaignInput, lessons: list[Lesson], units: list[Unit]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not data.title.strip():
+        errors["title"] = _("Give the campaign a title.")
+    elif len(data.title.strip()) > MAX_TITLE:
+        errors["title"] = _("The title is too long (at most %(n)s characters).", n=MAX_TITLE)
+    if data.opens_on is None:
+        errors["opens_on"] = _("Enter the opening date as dd/mm/yyyy.")
+    if data.closes_on is None:
+        errors["closes_on"] = _("Enter the closing date as dd/mm/yyyy.")
+    elif data.opens_on and data.closes_on < data.opens_on:
+        errors["closes_on"] = _("The closing date is before the opening date.")
+    if not lessons or len(lessons) != len(set(data.lesson_ids)):
+        errors["lessons"] = _("Choose at least one published lesson.")
+    if not units or len(units) != len(set(data.unit_ids)):
+        errors["units"] = _("Choose at least one unit.")
+    elif not all(can_assign_to(by, unit) for unit in units):
+        errors["units"] = _("You can only assign campaigns to the units you review.")
+    return errors
+
+
+def _published_lessons(ids: list[int]) -> list[Lesson]:
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Lesson).where(Lesson.id.in_(ids), Lesson.state == "published")))
+
+
+def _common_scope(by: User, units: list[Unit]) -> int | None:
+    """The reviewer's unit under which the campaign's units sit."""
+    for grant in by.grants:
+        if grant.role == "reviewer" and grant.unit and all(grant.unit.contains(u) for u in units):
+            return grant.unit.id
+    return None
+
+
+def assignable_units(user: User) -> list[Unit]:
+    """Units a campaign manager may assign to, in tree order."""
+    units = db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.path)).all()
+    return [unit for unit in units if can_assign_to(user, unit)]
+
+
+def visible_campaigns(user: User) -> list[Campaign]:
+    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.closes_on.desc(), Campaign.id.desc())).all()
+    if is_editor(user):
+        return list(campaigns)
+    return [c for c in campaigns if c.units and all(reviews_unit(user, u) for u in c.units)]
+
+
+def campaigns_assigned_to(user: User) -> list[Campaign]:
+    """Campaigns assigned to the member's cell or any unit above it."""
+    if user.unit is None:
+        return []
+    ancestor_ids = [int(part) for part in user.unit.path.strip("/").split("/") if part]
+    return list(db.session.scalars(
+        select(Campaign).options(selectinload(Campaign.lessons))
+        .join(campaign_units, campaign_units.c.campaign_id == Campaign.id)
+        .where(campaign_units.c.unit_id.in_(ancestor_ids))
+        .distinct()
+        .order_by(Campaign.closes_on)
+    ))

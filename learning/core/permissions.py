@@ -1,0 +1,56 @@
+"""Who may reach which route: the mechanism, and the roles' predicates.
+
+Views declare a route policy with `@requires(POLICY)`; a before-request hook
+(core.security) refuses any endpoint that declared none (fail closed).
+Object-level questions ("may this reviewer see that unit?") are answered
+once each, by the area that owns the object, in its `access.py` (reviewer
+scope: org/scope.py), so views, templates and exports all ask the same code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    needs_sign_in: bool
+    allows: Callable[[Any], bool]
+    # The view's statements check the member themselves (owner_condition with
+    # a session token): the request does not load the signed-in user at all.
+    checked_by_statements: bool = False
+
+
+def is_editor(user) -> bool:
+    return user.has_role("editor") or user.has_role("admin")
+
+
+def is_admin(user) -> bool:
+    return user.has_role("admin")
+
+
+def manages_campaigns(user) -> bool:
+    """Editors and admins everywhere; reviewers within their own units."""
+    return is_editor(user) or user.has_role("reviewer")
+
+
+PUBLIC = Policy("public", needs_sign_in=False, allows=lambda user: True)
+SIGNED_IN = Policy("signed_in", needs_sign_in=True, allows=lambda user: True)
+EDITORS = Policy("editors", needs_sign_in=True, allows=is_editor)
+ADMINS = Policy("admins", needs_sign_in=True, allows=is_admin)
+CAMPAIGN_MANAGERS = Policy("campaign_managers", needs_sign_in=True, allows=manages_campaigns)
+# Saving an answer and submitting, the hottest routes: a member's session
+# reaches the view unverified, and each statement admits only the owner of the
+# attempt with a live session (owner_condition), so no query loads the user.
+ATTEMPT_OWNER = Policy("attempt_owner", needs_sign_in=True, allows=lambda user: True, checked_by_statements=True)
+
+
+def requires(policy: Policy):
+    """Attach a route policy to a view; enforced in learning.core.security."""
+
+    def decorate(view):
+        view.access_policy = policy
+        return view
+
+    return decorate

@@ -1,0 +1,87 @@
+"""Plain data produced by the lesson parser. No Flask, no database.
+
+The publishing service turns a LessonDraft into rows; the web and CLI layers
+show Problems. Keep these free of behaviour beyond small conveniences.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a lesson source, anchored to a 1-based line."""
+
+    line: int
+    code: str  # stable machine code, e.g. "number.format"; tests assert on it
+    message: str  # already translated for the current locale
+
+    def format(self, filename: str | None = None) -> str:
+        prefix = f"{filename}:{self.line}" if filename else str(self.line)
+        return f"{prefix}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str  # the id the rendered heading carries
+    title: str
+    level: int
+
+
+@dataclass(frozen=True)
+class QuizSettings:
+    pass_mark: int = 70
+    attempts_allowed: int | None = 3  # None: unlimited
+    time_limit_minutes: int | None = None  # None: no limit
+    shuffle_questions: bool = False
+    shuffle_choices: bool = False
+    counted_attempt: str = "highest"  # highest | last | first | average
+    show_answers: str = "after_submit"  # after_submit | after_pass | after_last_attempt | after_close | never
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class QuestionDraft:
+    key: str  # the author's stable id ("Mã")
+    kind: str  # a key of learning.lessons.authoring.kinds.KINDS
+    prompt: str  # plain text of the heading, numbering removed
+    prompt_html: str  # sanitised HTML: heading text (inline) plus extra prompt paragraphs
+    points: int
+    explanation_html: str  # sanitised HTML, "" when none
+    section: str | None  # anchor of the section it tests
+    data: dict[str, Any]  # kind-specific, JSON-serialisable (choices, answers, limits)
+    line: int
+
+
+@dataclass(frozen=True)
+class LessonDraft:
+    slug: str
+    kind: str  # stored code, e.g. "resolution"
+    number: str  # "57-NQ/TW"
+    type_code: str  # "NQ"
+    issuer_code: str  # "TW"
+    issuing_body: str
+    issued_on: date
+    title: str
+    summary: str
+    minutes: int
+    tags: list[str]
+    body_markdown: str
+    body_html: str  # sanitised
+    sections: list[Section]
+    settings: QuizSettings
+    questions: list[QuestionDraft] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    draft: LessonDraft | None
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems

@@ -1,0 +1,44 @@
+"""Published versions are immutable, so what grading needs of their questions
+can be kept in memory after the first read: saving an answer or submitting
+then costs no query for the quiz itself."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from learning.core import db
+from learning.core.memo import remembered
+from learning.models import LessonVersion, Question
+
+CACHE_LIMIT = 2000  # versions; a few KB each
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    key: str
+    kind: str
+    points: int
+    data: dict[str, Any]
+
+
+def quiz_questions(version_id: int) -> dict[str, QuizQuestion]:
+    """The version's questions by key, in the author's order."""
+    def load() -> dict[str, QuizQuestion]:
+        rows = db.session.execute(
+            select(Question.key, Question.kind, Question.points, Question.data)
+            .where(Question.version_id == version_id).order_by(Question.position))
+        return {key: QuizQuestion(key, kind, points, data) for key, kind, points, data in rows}
+
+    return remembered("quiz_questions", version_id, load, CACHE_LIMIT)
+
+
+def version_settings(version_id: int) -> dict[str, Any]:
+    """The quiz settings of a version (immutable too, so remembered likewise)."""
+    return remembered("quiz_settings", version_id, lambda: db.session.scalar(
+        select(LessonVersion.settings).where(LessonVersion.id == version_id)), CACHE_LIMIT)
+
+
+def has_reflection(version_id: int) -> bool:
+    return any(q.kind == "reflection" for q in quiz_questions(version_id).values())

@@ -1,0 +1,171 @@
+"""Editors: the lesson list, writing with preview, publishing, archiving,
+version history and diffs. Every route here is for editors and admins only."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import Length
+
+from learning.core import db
+from learning.models import Lesson, LessonVersion
+from learning.core.errors import DomainError
+from learning.lessons import publishing
+from learning.lessons.diff import diff_versions
+from learning.core.permissions import EDITORS, requires
+
+bp = Blueprint("edit", __name__)
+
+NEW_LESSON_TEMPLATE = "edit/new_lesson.md"
+MAX_SOURCE_CHARS = 200_000  # a long lesson is some tens of thousands
+
+
+class SourceForm(FlaskForm):
+    source = TextAreaField(_l("Lesson source (Markdown)"), validators=[Length(max=MAX_SOURCE_CHARS)])
+    revision = HiddenField()
+
+
+@bp.route("/")
+@requires(EDITORS)
+def index():
+    return render_template("edit/index.html", lessons=publishing.lessons_for_editors())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(EDITORS)
+def new():
+    form = SourceForm()
+    if request.method == "GET":
+        form.source.data = render_template(NEW_LESSON_TEMPLATE)
+    return _editor(form, lesson=None)
+
+
+@bp.route("/<int:lesson_id>", methods=["GET", "POST"])
+@requires(EDITORS)
+def lesson(lesson_id: int):
+    item = _get_lesson(lesson_id)
+    form = SourceForm()
+    if request.method == "GET":
+        form.source.data = publishing.editable_source(item)
+        form.revision.data = str(item.draft_revision)
+    return _editor(form, lesson=item)
+
+
+def _editor(form: SourceForm, lesson: Lesson | None):
+    """One page for new and existing lessons: preview, save, publish."""
+    if not form.is_submitted():
+        return _editor_page(form, lesson, [], None)
+    if not form.validate():
+        return _editor_page(form, lesson, [(1, e) for e in form.source.errors], None)
+    action = request.form.get("action", "preview")
+    base = int(form.revision.data) if (form.revision.data or "").isdigit() else None
+    try:
+        outcome = publishing.edit_in_browser(lesson, form.source.data or "", action, current_user, base)
+    except publishing.DraftConflict as conflict:
+        db.session.rollback()
+        flash(str(conflict), "error")
+        return _editor_page(form, lesson, [], None)
+    db.session.commit()
+    if outcome.published is not None:
+        flash(_publish_message(outcome), "success")
+        return redirect(url_for("edit.lesson", lesson_id=outcome.lesson.id))
+    if action == "save":
+        flash(_("Draft saved."), "success")
+        return redirect(url_for("edit.lesson", lesson_id=outcome.lesson.id))
+    if outcome.lesson is not None:
+        form.revision.data = str(outcome.lesson.draft_revision)
+    return _editor_page(form, outcome.lesson, [(p.line, p.message) for p in outcome.problems], outcome.preview)
+
+
+def _publish_message(outcome) -> str:
+    number = outcome.published.version.number
+    if not outcome.published.changed:
+        return _("Nothing changed since version %(n)s.", n=number)
+    if outcome.lesson.state == "archived":
+        return _("Published version %(n)s. The lesson stays archived until you publish it again.", n=number)
+    return _("Published version %(n)s.", n=number)
+
+
+def _editor_page(form: SourceForm, lesson: Lesson | None, problems, preview):
+    return render_template("edit/editor.html", form=form, lesson=lesson, problems=problems, preview=preview)
+
+
+@bp.route("/preview", methods=["POST"])
+@requires(EDITORS)
+def live_preview():
+    """Live preview for the editor's script: the same parse, as JSON."""
+    source = request.form.get("source", "")
+    if len(source) > MAX_SOURCE_CHARS:
+        abort(413)
+    lesson_id = request.form.get("lesson_id", type=int)
+    lesson = db.session.get(Lesson, lesson_id) if lesson_id else None
+    result = publishing.parse_for_lesson(lesson, source)
+    return jsonify(
+        problems=[{"line": p.line, "message": p.message} for p in result.problems],
+        html=render_template("edit/_preview.html", preview=result.draft,
+                             problems=[(p.line, p.message) for p in result.problems]),
+    )
+
+
+@bp.route("/<int:lesson_id>/archive", methods=["POST"])
+@requires(EDITORS)
+def archive(lesson_id: int):
+    return _change_state(lesson_id, publishing.archive, _l("Lesson archived: members no longer see it."))
+
+
+@bp.route("/<int:lesson_id>/restore", methods=["POST"])
+@requires(EDITORS)
+def restore(lesson_id: int):
+    return _change_state(lesson_id, publishing.restore, _l("Lesson published again."))
+
+
+def _change_state(lesson_id: int, operation, message):
+    item = _get_lesson(lesson_id)
+    try:
+        operation(item)
+    except DomainError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(str(message), "success")
+    return redirect(url_for("edit.versions", lesson_id=item.id))
+
+
+@bp.route("/<int:lesson_id>/versions")
+@requires(EDITORS)
+def versions(lesson_id: int):
+    item = _get_lesson(lesson_id)
+    return render_template("edit/versions.html", lesson=item)
+
+
+@bp.route("/<int:lesson_id>/versions/<int:number>")
+@requires(EDITORS)
+def version(lesson_id: int, number: int):
+    item = _get_lesson(lesson_id)
+    found = _get_version(item, number)
+    return render_template("edit/version.html", lesson=item, version=found)
+
+
+@bp.route("/<int:lesson_id>/diff")
+@requires(EDITORS)
+def diff(lesson_id: int):
+    item = _get_lesson(lesson_id)
+    latest = item.latest_version_number
+    new_number = request.args.get("to", latest, type=int)
+    old_number = request.args.get("from", max(new_number - 1, 1), type=int)
+    old, new = _get_version(item, old_number), _get_version(item, new_number)
+    return render_template("edit/diff.html", lesson=item, old=old, new=new, diff=diff_versions(old, new))
+
+
+def _get_lesson(lesson_id: int) -> Lesson:
+    return db.session.get(Lesson, lesson_id) or abort(404)
+
+
+def _get_version(lesson: Lesson, number: int) -> LessonVersion:
+    for candidate in lesson.versions:
+        if candidate.number == number:
+            return candidate
+    abort(404)

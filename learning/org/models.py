@@ -1,0 +1,127 @@
+"""The organisation: units of any depth (provincial committee to cell), the
+people in them, the roles they hold and their sign-ins."""
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learning.core.db import Base, utcnow
+
+# Kinds of unit, top to bottom. The tree's depth varies between provinces and
+# has changed over time (districts removed in 2025), so nothing assumes a level.
+UNIT_KINDS = ("province", "committee", "grassroots", "cell", "group")
+
+
+class Unit(Base):
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # Materialised path of ids ("/1/4/9/"): a subtree is one prefix query.
+    # Moving a unit rewrites the paths below it; ids never change, so history holds.
+    path: Mapped[str] = mapped_column(String(400), index=True, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.name")
+
+    def contains(self, other: Unit) -> bool:
+        """True when `other` is this unit or lies anywhere below it."""
+        return bool(self.path) and other.path.startswith(self.path)
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.id} {self.name!r}>"
+
+
+ROLES = ("member", "reviewer", "editor", "admin")
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    party_card_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    birth_date: Mapped[date | None]
+    gender: Mapped[str | None] = mapped_column(String(10))
+    membership: Mapped[str] = mapped_column(String(20), default="full")  # full | probationary
+    exempt: Mapped[bool] = mapped_column(default=False)  # miễn sinh hoạt: not rated
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    unit: Mapped[Unit | None] = relationship()
+    grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    # The token of the sign-in this request came with (not stored on the user):
+    # Flask-Login keeps it in the session cookie.
+    sign_in_token = None
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        if self.sign_in_token is None:  # signing in without a sign-in would store no session
+            raise RuntimeError("call accounts.start_sign_in(user) before login_user(user)")
+        return self.sign_in_token
+
+    def has_role(self, role: str) -> bool:
+        return any(g.role == role for g in self.grants)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.full_name!r}>"
+
+
+class SignIn(Base):
+    """One signed-in browser. Its session cookie carries the token, not the
+    user's id, so signing out ends this sign-in for good (a copy of the cookie
+    is worthless after), and deactivating the account ends them all."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+
+
+class RoleGrant(Base):
+    """A role held by a person; a reviewer's grant is scoped to a unit's subtree."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("user_id", "role", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="grants")
+    unit: Mapped[Unit | None] = relationship()

@@ -1,0 +1,97 @@
+"""A member's study of lessons: progress, quiz attempts and their answers."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learning.core.db import Base, utcnow
+from learning.lessons.models import Lesson, LessonVersion
+
+ATTEMPT_STATES = ("open", "submitted")
+
+
+class LessonProgress(Base):
+    """One member's study of one lesson, kept current as events land, so that
+    home pages and dashboards read one row instead of every attempt."""
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), index=True)
+    started_at: Mapped[datetime | None]
+    read_at: Mapped[datetime | None]
+    quiz_passed_at: Mapped[datetime | None]
+    reflection_submitted_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    attempts_used: Mapped[int] = mapped_column(default=0)
+    counted_percent: Mapped[float | None]  # the score that counts, per the lesson's rule
+    on_time: Mapped[bool | None]  # set at completion, against the earliest due date
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped by every write, ORM or Core: submitting reads the row without a
+    # lock and writes it only if no one else did meanwhile (study.submit).
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    lesson: Mapped[Lesson] = relationship()
+
+    __mapper_args__ = {"version_id_col": revision}
+
+
+class Attempt(Base):
+    """One try at a lesson's quiz, fixed at start: its version, the order of its
+    questions and choices, and its deadline."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "lesson_id", "number"),
+        # At most one open attempt per member and lesson, enforced by the database
+        # so that two concurrent starts cannot both succeed.
+        Index("uq_attempts_one_open", "user_id", "lesson_id", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("lesson_versions.id"), index=True)
+    number: Mapped[int]
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    # [{"key": "q1", "choices": ["b", "a", "c"]}, ...] in the order shown.
+    plan: Mapped[list[Any]]
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deadline_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    auto_submitted: Mapped[bool] = mapped_column(default=False)
+    score: Mapped[float | None]  # points from automatically graded questions
+    max_score: Mapped[float | None]  # points of those questions
+    percent: Mapped[float | None]
+    passed: Mapped[bool | None]
+
+    version: Mapped[LessonVersion] = relationship()
+    answers: Mapped[list[Answer]] = relationship(back_populates="attempt", cascade="all, delete-orphan")
+
+
+class Answer(Base):
+    """The latest saved answer to one question of an attempt. `client_seq` orders
+    saves made on the phone, so a late-arriving older save never wins."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"))
+    question_key: Mapped[str] = mapped_column(String(40))
+    response: Mapped[dict[str, Any]]
+    client_seq: Mapped[int] = mapped_column(default=0)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    score: Mapped[float | None]  # a reviewer's grade for a reflection (automatic ones are recomputed)
+    # Reflections (bài thu hoạch) are graded by a reviewer later.
+    graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    graded_at: Mapped[datetime | None]
+    feedback: Mapped[str | None] = mapped_column(Text)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="answers")

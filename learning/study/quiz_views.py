@@ -1,0 +1,131 @@
+"""Quiz attempts: answering (plain form posts, or one answer at a time from the
+page's script), submitting once, and the result with its review."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from learning.core import db
+from learning.models import Attempt
+from learning.study import operations as study
+from learning.core.permissions import ATTEMPT_OWNER, SIGNED_IN, requires
+from learning.org.access import Member, request_member, signed_out_or_not_found
+from learning.study.access import owns_attempt
+
+bp = Blueprint("quiz", __name__)
+
+MAX_ANSWERS_PER_SAVE = 200
+
+
+@bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@requires(SIGNED_IN)
+def attempt(attempt_id: int):
+    item = _own_attempt(attempt_id)
+    if study.close_if_expired(item):
+        db.session.commit()
+    if item.status != "open":
+        return redirect(url_for("quiz.result", attempt_id=item.id))
+    error = None
+    if request.method == "POST":
+        try:
+            study.save_answers(Member(user_id=current_user.id), item.id, _answers_from_form(item))
+        except study.AttemptRefused as refused:
+            error = str(refused)
+        else:
+            db.session.commit()  # the answers are kept even if submitting is refused
+            if request.form.get("action") == "submit":
+                try:
+                    study.submit_attempt(item)
+                except study.AttemptRefused as refused:
+                    db.session.rollback()  # the attempt stays open; the answers were committed above
+                    error = str(refused)
+                else:
+                    db.session.commit()
+                    return redirect(url_for("quiz.result", attempt_id=item.id))
+    return render_template("quiz/attempt.html", attempt=item, version=item.version,
+                           questions=study.planned_questions(item), saved=study.saved_responses(item),
+                           time_left=study.time_left(item), error=error, seq_floor=study.highest_seq(item.id),
+                           just_saved=request.method == "POST" and error is None)
+
+
+@bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
+@requires(ATTEMPT_OWNER)
+@db.autocommit
+def save_answers(attempt_id: int):
+    """JSON from the page's script: {"answers": [{"key", "values", "seq"}]}.
+    The hottest route: neither the member nor the attempt is loaded, and each
+    answer is one statement that checks the member's session and commits on
+    its own, so each acknowledgement stands alone."""
+    payload = request.get_json(silent=True) or {}
+    incoming = [study.IncomingAnswer(str(a.get("key", "")), [str(v) for v in a.get("values", [])][:20],
+                                     _int(a.get("seq")))
+                for a in payload.get("answers", [])[:MAX_ANSWERS_PER_SAVE] if isinstance(a, dict)]
+    try:
+        receipt = study.save_answers(request_member(), attempt_id, incoming)
+    except study.AttemptNotFound:
+        return signed_out_or_not_found()
+    except study.AttemptRefused as refused:
+        # Nothing to roll back: each answer committed on its own, and any
+        # written before the attempt closed is in its grade. The page goes to
+        # the result; nothing of this attempt stays on the phone.
+        return jsonify(error=str(refused), closed=True, result=url_for("quiz.result", attempt_id=attempt_id)), 409
+    left = study.seconds_until(receipt.deadline_at)
+    # Each acknowledgement names the save it answers, so the phone (and anyone
+    # checking) can tell exactly which answers are safe on the server.
+    return jsonify(attempt=attempt_id, saved=[{"key": a.key, "seq": a.seq} for a in receipt.saved],
+                   stale=[{"key": k, "seq": s} for k, s in receipt.stale.items()], seconds_left=left)
+
+
+def _int(value) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@requires(ATTEMPT_OWNER)
+def submit(attempt_id: int):
+    """Idempotent: submitting twice grades once. The member is not loaded:
+    claiming the attempt checks their session."""
+    wants_json = request.accept_mimetypes.best == "application/json"
+    try:
+        study.submit(request_member(), attempt_id)
+    except study.AttemptNotFound:
+        return signed_out_or_not_found()
+    except study.AttemptRefused as refused:
+        db.session.rollback()
+        if wants_json:
+            return jsonify(error=str(refused)), 422
+        flash(str(refused), "error")
+        return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
+    db.session.commit()
+    if wants_json:
+        return jsonify(result=url_for("quiz.result", attempt_id=attempt_id))
+    return redirect(url_for("quiz.result", attempt_id=attempt_id))
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+@requires(SIGNED_IN)
+def result(attempt_id: int):
+    item = _own_attempt(attempt_id)
+    if study.close_if_expired(item):
+        db.session.commit()
+    if item.status == "open":
+        return redirect(url_for("quiz.attempt", attempt_id=item.id))
+    return render_template("quiz/result.html", attempt=item, version=item.version,
+                           questions=study.planned_questions(item), saved=study.saved_responses(item),
+                           scores=study.answer_scores(item), show_answers=study.may_show_answers(current_user, item),
+                           lesson=item.version.lesson)
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    item = db.session.get(Attempt, attempt_id)
+    if item is None or not owns_attempt(current_user.id, item.user_id):
+        abort(404)
+    return item
+
+
+def _answers_from_form(item: Attempt) -> list[study.IncomingAnswer]:
+    return [study.IncomingAnswer(step["key"], request.form.getlist(f"q-{step['key']}"))
+            for step in item.plan if f"q-{step['key']}" in request.form]

@@ -1,0 +1,76 @@
+"""Members: the home page, reading a lesson, starting its quiz, search."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from learning.core import db
+from learning.core.clock import vietnam_today
+from learning.lessons import catalogue, search
+from learning.study import operations as study
+from learning.study.home import home_for
+from learning.core.permissions import SIGNED_IN, requires
+from learning.lessons.access import can_read_lesson
+
+bp = Blueprint("learn", __name__)
+
+
+@bp.route("/")
+@requires(SIGNED_IN)
+def home():
+    return render_template("learn/home.html", home=home_for(current_user, vietnam_today()))
+
+
+@bp.route("/search")
+@requires(SIGNED_IN)
+def search_page():
+    query = request.args.get("q", "")[:200]
+    results = search.search_lessons(query) if query.strip() else []
+    return render_template("learn/search.html", query=query, results=results)
+
+
+@bp.route("/lessons/<slug>")
+@requires(SIGNED_IN)
+def lesson(slug: str):
+    lesson, version = _readable(slug)
+    if lesson.state == "published":
+        progress = study.record_opened(current_user, lesson)
+        db.session.commit()
+    else:
+        progress = None
+    return render_template("learn/lesson.html", lesson=lesson, version=version, progress=progress,
+                           quiz=study.quiz_status(current_user, lesson, version),
+                           due_on=study.due_date(current_user, lesson.id))
+
+
+@bp.route("/lessons/<slug>/read", methods=["POST"])
+@requires(SIGNED_IN)
+def mark_read(slug: str):
+    """Sent by the page's script when the reader reaches the end."""
+    lesson, _version = _readable(slug, published_only=True)
+    study.record_read(current_user, lesson)
+    db.session.commit()
+    return {"read": True}
+
+
+@bp.route("/lessons/<slug>/quiz", methods=["POST"])
+@requires(SIGNED_IN)
+def start_quiz(slug: str):
+    lesson, version = _readable(slug, published_only=True)
+    try:
+        attempt = study.start_attempt(current_user, lesson, version)
+    except study.AttemptRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("learn.lesson", slug=slug))
+    db.session.commit()
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+
+
+def _readable(slug: str, published_only: bool = False):
+    found = catalogue.lesson_for_reading(slug)
+    if found is None or not can_read_lesson(current_user, found[0]):
+        abort(404)
+    if published_only and found[0].state != "published":
+        abort(404)
+    return found
