@@ -1,7 +1,7 @@
 """Display names of stored codes, translated. Codes stay English in the database."""
 from flask_babel import lazy_gettext as _l
 
-from learning.lessons.authoring import DOCUMENT_KINDS as KIND_REGISTRY
+from learning.lessons.authoring import DOCUMENT_KINDS as KIND_REGISTRY, KINDS
 
 # From the parser's registry of kinds, so that a new kind is added in one place.
 DOCUMENT_KINDS = {code: _l(kind.english) for code, kind in KIND_REGISTRY.items()}
@@ -12,13 +12,7 @@ LESSON_STATES = {
     "archived": _l("archived"),
 }
 
-QUESTION_KINDS = {
-    "single": _l("Single choice"),
-    "multiple": _l("Multiple choice"),
-    "true_false": _l("True or false"),
-    "short_text": _l("Short answer"),
-    "reflection": _l("Reflection"),
-}
+QUESTION_KINDS = {code: _l(kind.english) for code, kind in KINDS.items()}
 
 
 STUDY_STATES = {

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from learning.core import db
 from learning.core.memo import remembered
+from learning.lessons.authoring import KINDS
 from learning.models import LessonVersion, Question
 
 CACHE_LIMIT = 2000  # versions; a few KB each
@@ -41,4 +42,6 @@ def version_settings(version_id: int) -> dict[str, Any]:
 
 
 def has_reflection(version_id: int) -> bool:
-    return any(q.kind == "reflection" for q in quiz_questions(version_id).values())
+    """Whether the version has a question a reviewer grades (a reflection):
+    the lesson then waits for it to be written before it is complete."""
+    return any(not KINDS[q.kind].auto_graded for q in quiz_questions(version_id).values())

@@ -86,7 +86,3 @@ def attempt_plan(questions: Sequence[GradableQuestion], shuffle_questions: bool,
             rng.shuffle(keys)
         plan.append({"key": question.key, "choices": keys})
     return plan
-
-
-def word_count(text: str | None) -> int:
-    return len(text.split()) if text else 0

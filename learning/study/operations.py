@@ -25,7 +25,7 @@ from learning.lessons.authoring import KINDS
 from learning.core.clock import VIETNAM, vietnam_today
 from learning.core.db import prebuilt, upsert_insert, utcnow
 from learning.core.memo import remembered
-from learning.study.grading import attempt_plan, counted_after, counted_percent, grade_attempt, word_count
+from learning.study.grading import attempt_plan, counted_after, counted_percent, grade_attempt
 from learning.models import Answer, Attempt, Lesson, LessonProgress, LessonVersion, Question, User
 from learning.core.errors import DomainError
 from learning.campaigns.operations import campaigns_assigned_to
@@ -292,13 +292,9 @@ def reflection_length_problems(version_id: int, plan: list[dict], responses: dic
     questions = quiz_questions(version_id)
     in_order = [questions[step["key"]] for step in plan if step["key"] in questions]
     for number, question in enumerate(in_order, start=1):
-        if question.kind != "reflection":
-            continue
-        words = word_count(responses.get(question.key))
-        low, high = question.data.get("min_words") or 0, question.data.get("max_words")
-        if words < low or (high and words > high):
-            problems.append(_("Question %(n)s: your reflection has %(words)s words; write %(range)s words.", n=number,
-                              words=words, range=f"{low}–{high}" if high else _("at least %(n)s", n=low)))
+        problem = KINDS[question.kind].submission_problem(question.data, responses.get(question.key))
+        if problem:
+            problems.append(_("Question %(n)s: %(problem)s", n=number, problem=problem))
     return problems
 
 
@@ -549,7 +545,7 @@ def _refresh_scores(progress: SimpleNamespace, outcome: AttemptOutcome) -> None:
         progress.quiz_passed_at = now
     elif not passed:
         progress.quiz_passed_at = None
-    reflections = [q.key for q in quiz_questions(outcome.version_id).values() if q.kind == "reflection"]
+    reflections = [q.key for q in quiz_questions(outcome.version_id).values() if not KINDS[q.kind].auto_graded]
     if (reflections and all(outcome.responses.get(key) for key in reflections)
             and progress.reflection_submitted_at is None):
         progress.reflection_submitted_at = now

@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from learning.study.grading import attempt_plan, counted_percent, grade_attempt, word_count
+from learning.lessons.authoring.text import word_count
+from learning.study.grading import attempt_plan, counted_percent, grade_attempt
 
 
 @dataclass

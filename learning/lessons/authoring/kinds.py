@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, ClassVar
 
-from flask_babel import gettext as _
-
+from learning.lessons.authoring.messages import N_, _
 from learning.lessons.authoring.model import Problem
 from learning.lessons.authoring.render import render_inline
-from learning.lessons.authoring.text import comparable, norm_keyword, parse_whole_number, parse_yes_no
+from learning.lessons.authoring.text import comparable, norm_keyword, parse_whole_number, parse_yes_no, word_count
 
 FULL_CREDIT = Fraction(1)
 NO_CREDIT = Fraction(0)
@@ -82,6 +81,7 @@ class QuestionSource:
 class QuestionKind:
     code: ClassVar[str]  # stored in QuestionDraft.kind
     label: ClassVar[str]  # Vietnamese name, shown in messages
+    english: ClassVar[str]  # the display name's msgid, translated where it is shown
     aliases: ClassVar[tuple[str, ...]]  # how authors may write it after `Loại:`
     default_points: ClassVar[int] = 1
     takes_choices: ClassVar[bool] = False
@@ -90,7 +90,8 @@ class QuestionKind:
     # Templates templates/quiz/answer/<template>.html, quiz/review/<template>.html and
     # edit/preview/<template>.html show the question: adding a kind adds those three.
     template: ClassVar[str]
-    auto_graded: ClassVar[bool] = True  # False: a reviewer grades it
+    auto_graded: ClassVar[bool] = True  # False: a reviewer grades it (and the lesson waits for a response)
+    many_answers: ClassVar[bool] = False  # the member may pick several (checkboxes, not radios)
 
     def build(self, source: QuestionSource) -> tuple[dict[str, Any], list[Problem]]:
         """The question's `data`, and what is wrong with the source."""
@@ -105,6 +106,11 @@ class QuestionKind:
         or when the values do not belong to this question."""
         text = (values[0] if values else "").strip()
         return text[:MAX_TEXT_ANSWER] or None
+
+    def submission_problem(self, data: Mapping[str, Any], response: Any) -> str | None:
+        """Why this response cannot be submitted yet (a reflection outside its
+        word limits), or None. Time running out submits it anyway."""
+        return None
 
 
 # -- choices -------------------------------------------------------------------
@@ -167,6 +173,7 @@ def _duplicate_choice_problems(choices: list[ChoiceEntry]) -> list[Problem]:
 class SingleChoice(_ChoiceKind):
     code = "single"
     label = "Một lựa chọn"
+    english = N_("Single choice")
     aliases = ("một lựa chọn", "single", "single choice")
 
     def _correct_count_problems(self, correct: list[ChoiceEntry]) -> list[Problem]:
@@ -187,6 +194,8 @@ class SingleChoice(_ChoiceKind):
 class MultipleChoice(_ChoiceKind):
     code = "multiple"
     label = "Nhiều lựa chọn"
+    english = N_("Multiple choice")
+    many_answers = True
     aliases = ("nhiều lựa chọn", "multiple", "multiple choice")
 
     def grade(self, data: Mapping[str, Any], response: Any) -> Fraction:
@@ -215,6 +224,7 @@ class TrueFalse(QuestionKind):
     code = "true_false"
     template = "true_false"
     label = "Đúng sai"
+    english = N_("True or false")
     aliases = ("đúng sai", "true false")
     properties = (ANSWER,)
 
@@ -243,6 +253,7 @@ class ShortText(QuestionKind):
     code = "short_text"
     template = "short_text"
     label = "Trả lời ngắn"
+    english = N_("Short answer")
     aliases = ("trả lời ngắn", "short text", "short answer")
     properties = (ANSWER, IGNORE_DIACRITICS)
     repeatable = frozenset({ANSWER.name})
@@ -285,6 +296,7 @@ class Reflection(QuestionKind):
     template = "reflection"
     auto_graded = False
     label = "Thu hoạch"
+    english = N_("Reflection")
     aliases = ("thu hoạch", "bài thu hoạch", "reflection", "essay")
     default_points = 10
     properties = (MIN_WORDS, MAX_WORDS)
@@ -297,6 +309,14 @@ class Reflection(QuestionKind):
     def grade(self, data: Mapping[str, Any], response: Any) -> None:
         """A reflection is graded by a reviewer, never automatically."""
         return None
+
+    def submission_problem(self, data: Mapping[str, Any], response: Any) -> str | None:
+        words = word_count(response)
+        low, high = data.get("min_words") or 0, data.get("max_words")
+        if low <= words and not (high and words > high):
+            return None
+        wanted = f"{low}–{high}" if high else _("at least %(n)s", n=low)
+        return _("your reflection has %(words)s words; write %(range)s words.", words=words, range=wanted)
 
 
 def _word_count(entry: Entry | None, low: int, high: int) -> tuple[int | None, list[Problem]]:

@@ -15,11 +15,10 @@ from datetime import date
 from pathlib import PurePath
 from typing import Any, TypeVar
 
-from flask_babel import gettext as _
-
 from learning.lessons.authoring.kinds import (
     EXTRA_PROPERTIES, ChoiceEntry, Entry, PropertySpec, QuestionKind, QuestionSource, kind_for, kind_labels,
 )
+from learning.lessons.authoring.messages import N_, _
 from learning.lessons.authoring.model import (
     LessonDraft, ParseResult, Problem, QuestionDraft, QuizSettings, Section,
 )
@@ -30,12 +29,6 @@ T = TypeVar("T")
 
 
 # -- document kinds -----------------------------------------------------------
-
-def N_(message: str) -> str:
-    """Marks an English name for the message catalogue (`pybabel -k N_`); it is
-    translated where it is shown (learning/labels.py), not here: parsing is pure."""
-    return message
-
 
 @dataclass(frozen=True)
 class DocumentKind:

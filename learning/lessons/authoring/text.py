@@ -55,6 +55,11 @@ def slugify(text: str) -> str:
     return _NOT_SLUG.sub("-", ascii_text).strip("-")
 
 
+def word_count(text: str | None) -> int:
+    """Words as a reader counts them: runs of letters between spaces."""
+    return len(text.split()) if text else 0
+
+
 def parse_yes_no(text: str) -> bool | None:
     """`có`/`yes` → True, `không`/`no` → False, anything else → None."""
     word = norm(text)
