@@ -29,7 +29,7 @@ translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile --use-fuzzy -d learning/translations -D messages >/dev/null
 
 run: $(VENV)/.runtime translations
-	$(FLASK) setup
+	$(FLASK) setup --demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev translations

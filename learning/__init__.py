@@ -30,12 +30,13 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     limiter.init_app(app)
 
-    from learning.core import assets, errors, security
+    from learning.core import assets, errors, lifecycle, security
     security.init_app(app)
     assets.init_app(app)
     _register_blueprints(app)
     _register_template_globals(app)
     errors.init_app(app)
+    lifecycle.wrap_every_view(app)
 
     from learning import cli
     cli.init_app(app)

@@ -41,7 +41,6 @@ def new():
         except campaigns.CampaignInvalid as invalid:
             errors = invalid.errors
         else:
-            db.session.commit()
             flash(_("Campaign created."), "success")
             return redirect(url_for("campaigns.show", campaign_id=campaign.id))
     return render_template("campaigns/new.html", errors=errors, form=form, lessons=published_lessons(),

@@ -1,9 +1,9 @@
 """Database plumbing: engine, one session per app context, the declarative Base.
 
-Services flush, never commit; the web layer commits once per request and the
-CLI once per command. The session is closed when the app context ends. One
-exception, marked with @autocommit: the route that saves answers, where each
-statement commits on its own (see autocommit()).
+Operations flush, never commit; the request lifecycle (core.lifecycle)
+commits once per request and per CLI command. The session is closed when the
+app context ends. One exception, marked with @autocommit: the route that
+saves answers, where each statement commits on its own (see autocommit()).
 """
 from __future__ import annotations
 
@@ -178,6 +178,19 @@ def discard_failed_work() -> None:
     own_connection = g.get("db_connection")
     if own_connection is not None and own_connection.in_transaction():
         own_connection.rollback()
+
+
+def commit_request() -> None:
+    """Commit the request's work, if it did any (core.lifecycle calls this, once)."""
+    current = g.get("db_session")
+    if current is not None:
+        current.commit()
+
+
+def rollback_request() -> None:
+    current = g.get("db_session")
+    if current is not None:
+        current.rollback()
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -65,10 +65,8 @@ def _editor(form: SourceForm, lesson: Lesson | None):
     try:
         outcome = publishing.edit_in_browser(lesson, form.source.data or "", action, current_user, base)
     except publishing.DraftConflict as conflict:
-        db.session.rollback()
         flash(str(conflict), "error")
         return _editor_page(form, lesson, [], None)
-    db.session.commit()
     if outcome.published is not None:
         flash(_publish_message(outcome), "success")
         return redirect(url_for("edit.lesson", lesson_id=outcome.lesson.id))
@@ -129,7 +127,6 @@ def _change_state(lesson_id: int, operation, message):
     except DomainError as error:
         flash(str(error), "error")
     else:
-        db.session.commit()
         flash(str(message), "success")
     return redirect(url_for("edit.versions", lesson_id=item.id))
 

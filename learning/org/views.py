@@ -52,7 +52,6 @@ def login():
             session.permanent = True
             start_sign_in(user)
             login_user(user)
-            db.session.commit()
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -61,7 +60,6 @@ def login():
 @requires(SIGNED_IN)
 def logout():
     end_sign_in(current_user.get_id())
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")

@@ -298,6 +298,16 @@ def reflection_length_problems(version_id: int, plan: list[dict], responses: dic
     return problems
 
 
+def answer_by_form(attempt: Attempt, incoming: list[IncomingAnswer], submit: bool) -> None:
+    """The quiz's plain form (no script): keep the answers it carries, then
+    submit if asked. The answers are kept even when the submission is
+    refused (a reflection outside its word limits): submitting changes
+    nothing when it refuses, so the request still commits them."""
+    save_answers(Member(user_id=attempt.user_id), attempt.id, incoming)
+    if submit:
+        submit_attempt(attempt)
+
+
 def submit_attempt(attempt: Attempt, *, auto: bool = False) -> Attempt:
     """submit() for a caller holding the attempt object, which it refreshes."""
     submit(Member(user_id=attempt.user_id), attempt.id, auto=auto)
@@ -308,7 +318,7 @@ def submit_attempt(attempt: Attempt, *, auto: bool = False) -> Attempt:
 def submit(member: Member, attempt_id: int, *, auto: bool = False) -> None:
     """Grade a member's attempt once. A second submit (double tap, retry,
     replay) changes nothing. A member's own submission is refused while a
-    reflection is outside its word limits (the caller rolls back); when the
+    reflection is outside its word limits, and the refusal changes nothing; when the
     time runs out, what was saved is submitted as it is.
 
     Prebuilt Core statements, one round trip each: claim the attempt (its
@@ -333,6 +343,9 @@ def submit(member: Member, attempt_id: int, *, auto: bool = False) -> None:
     if not auto and has_reflection(version_id):
         problems = reflection_length_problems(version_id, plan, responses)
         if problems:
+            # A refusal changes nothing: the attempt is open again before
+            # anyone can see it was claimed (its row is still locked by us).
+            connection.execute(_release_claim_statement(), {"attempt": attempt_id})
             raise AttemptRefused(" ".join(problems))
     grade = grade_attempt(quiz_questions(version_id).values(), responses)
     written = {"attempt": attempt_id, "score": grade.score, "max_score": grade.max_score, "percent": grade.percent,
@@ -351,6 +364,13 @@ def _claim_statement(by_session: bool):
             .values(status="submitted", submitted_at=bindparam("now"), auto_submitted=bindparam("auto"))
             .returning(attempts.c.user_id, attempts.c.version_id, attempts.c.lesson_id, attempts.c.plan,
                        attempts.c.deadline_at))
+
+
+@prebuilt
+def _release_claim_statement():
+    attempts = Attempt.__table__
+    return (update(attempts).where(attempts.c.id == bindparam("attempt"))
+            .values(status="open", submitted_at=None, auto_submitted=False))
 
 
 @prebuilt

@@ -9,7 +9,7 @@ from learning.core import db
 from learning.models import Attempt
 from learning.study import operations as study
 from learning.core.permissions import ATTEMPT_OWNER, SIGNED_IN, requires
-from learning.org.access import Member, request_member, signed_out_or_not_found
+from learning.org.access import request_member, signed_out_or_not_found
 from learning.study.access import owns_attempt
 
 bp = Blueprint("quiz", __name__)
@@ -21,27 +21,18 @@ MAX_ANSWERS_PER_SAVE = 200
 @requires(SIGNED_IN)
 def attempt(attempt_id: int):
     item = _own_attempt(attempt_id)
-    if study.close_if_expired(item):
-        db.session.commit()
+    study.close_if_expired(item)
     if item.status != "open":
         return redirect(url_for("quiz.result", attempt_id=item.id))
     error = None
     if request.method == "POST":
         try:
-            study.save_answers(Member(user_id=current_user.id), item.id, _answers_from_form(item))
+            study.answer_by_form(item, _answers_from_form(item), submit=request.form.get("action") == "submit")
         except study.AttemptRefused as refused:
-            error = str(refused)
+            error = str(refused)  # the answers are kept even when submitting is refused
         else:
-            db.session.commit()  # the answers are kept even if submitting is refused
-            if request.form.get("action") == "submit":
-                try:
-                    study.submit_attempt(item)
-                except study.AttemptRefused as refused:
-                    db.session.rollback()  # the attempt stays open; the answers were committed above
-                    error = str(refused)
-                else:
-                    db.session.commit()
-                    return redirect(url_for("quiz.result", attempt_id=item.id))
+            if item.status != "open":
+                return redirect(url_for("quiz.result", attempt_id=item.id))
     return render_template("quiz/attempt.html", attempt=item, version=item.version,
                            questions=study.planned_questions(item), saved=study.saved_responses(item),
                            time_left=study.time_left(item), error=error, seq_floor=study.highest_seq(item.id),
@@ -94,12 +85,10 @@ def submit(attempt_id: int):
     except study.AttemptNotFound:
         return signed_out_or_not_found()
     except study.AttemptRefused as refused:
-        db.session.rollback()
         if wants_json:
             return jsonify(error=str(refused)), 422
         flash(str(refused), "error")
         return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
-    db.session.commit()
     if wants_json:
         return jsonify(result=url_for("quiz.result", attempt_id=attempt_id))
     return redirect(url_for("quiz.result", attempt_id=attempt_id))
@@ -109,8 +98,7 @@ def submit(attempt_id: int):
 @requires(SIGNED_IN)
 def result(attempt_id: int):
     item = _own_attempt(attempt_id)
-    if study.close_if_expired(item):
-        db.session.commit()
+    study.close_if_expired(item)
     if item.status == "open":
         return redirect(url_for("quiz.attempt", attempt_id=item.id))
     return render_template("quiz/result.html", attempt=item, version=item.version,

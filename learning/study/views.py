@@ -35,7 +35,6 @@ def lesson(slug: str):
     lesson, version = _readable(slug)
     if lesson.state == "published":
         progress = study.record_opened(current_user, lesson)
-        db.session.commit()
     else:
         progress = None
     return render_template("learn/lesson.html", lesson=lesson, version=version, progress=progress,
@@ -49,7 +48,6 @@ def mark_read(slug: str):
     """Sent by the page's script when the reader reaches the end."""
     lesson, _version = _readable(slug, published_only=True)
     study.record_read(current_user, lesson)
-    db.session.commit()
     return {"read": True}
 
 
@@ -60,10 +58,8 @@ def start_quiz(slug: str):
     try:
         attempt = study.start_attempt(current_user, lesson, version)
     except study.AttemptRefused as refused:
-        db.session.rollback()
         flash(str(refused), "error")
         return redirect(url_for("learn.lesson", slug=slug))
-    db.session.commit()
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
 

@@ -1,8 +1,8 @@
 """The demo organisation that `make run` loads, as the README describes it."""
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from learning.core import db
-from learning.models import Campaign, Unit
+from learning.models import Campaign, Lesson, Unit, User
 from learning import demo
 from learning.org.accounts import authenticate
 from learning.core.permissions import is_admin, is_editor
@@ -27,12 +27,23 @@ def test_demo_organisation_matches_the_readme(app):
     assert authenticate("79010001", demo.DEMO_PASSWORD).phone == demo.demo_phone(1, 1)  # card number works too
 
 
-def test_setup_loads_lessons_and_campaigns_once(app):
+def test_setup_without_demo_loads_no_account(app):
+    """A real installation runs `flask setup`: the shipped lessons, and no
+    demo accounts with their published password."""
+    result = app.test_cli_runner().invoke(args=["setup"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count()).select_from(Lesson)) >= 6
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 0
+    assert authenticate(demo.ADMIN_PHONE, demo.DEMO_PASSWORD) is None
+
+
+def test_setup_with_demo_loads_lessons_and_campaigns_once(app):
     runner = app.test_cli_runner()
-    first = runner.invoke(args=["setup"])
+    first = runner.invoke(args=["setup", "--demo"])
     assert first.exit_code == 0, first.output
     assert len(db.session.scalars(select(Campaign)).all()) == 2
-    again = runner.invoke(args=["setup"])
+    again = runner.invoke(args=["setup", "--demo"])
     assert again.exit_code == 0, again.output
     db.session.expire_all()
     assert len(db.session.scalars(select(Campaign)).all()) == 2

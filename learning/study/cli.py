@@ -1,0 +1,19 @@
+"""`flask attempts close-expired`: for cron."""
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+
+from learning.core.lifecycle import one_transaction
+from learning.study import operations as study
+
+attempts_cli = AppGroup("attempts", help="Quiz attempts.")
+
+
+@attempts_cli.command("close-expired")
+@one_transaction
+def attempts_close_expired() -> None:
+    """Submit, with what was saved, every attempt whose time ran out (for cron)."""
+    closed = study.close_all_expired()
+    click.echo(_("%(n)s expired attempts submitted.", n=closed))
