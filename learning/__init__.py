@@ -79,15 +79,17 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_globals(app: Flask) -> None:
-    from learning import labels
     from learning.core import permissions
     from learning.lessons.authoring import KINDS
+    from learning.lessons.labels import document_kind_label, question_kind_label
+    from learning.lessons.models import LessonState
+    from learning.study.progress import StudyState
 
     app.jinja_env.globals.update(
-        kind_label=labels.kind_label,
-        state_label=labels.state_label,
-        question_kind_label=labels.question_kind_label,
-        study_state_label=labels.study_state_label,
+        kind_label=document_kind_label,
+        state_label=LessonState.label_of,
+        question_kind_label=question_kind_label,
+        study_state_label=StudyState.label_of,
         question_kind=KINDS.__getitem__,
         is_editor=permissions.is_editor,
         manages_campaigns=permissions.manages_campaigns,

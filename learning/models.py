@@ -1,13 +1,13 @@
 """All models, imported here so that Base.metadata knows every table."""
 from learning.campaigns.models import Campaign, campaign_lessons, campaign_units
-from learning.lessons.models import LESSON_STATES, Lesson, LessonVersion, Question
+from learning.lessons.models import Lesson, LessonVersion, Question
 from learning.org.models import UNIT_KINDS, Unit
 from learning.org.models import ROLES, RoleGrant, SignIn, User
-from learning.study.models import ATTEMPT_STATES, Answer, Attempt, LessonProgress
+from learning.study.models import Answer, Attempt, LessonProgress
 
 __all__ = [
     "Campaign", "campaign_lessons", "campaign_units",
-    "LESSON_STATES", "Lesson", "LessonVersion", "Question",
+    "Lesson", "LessonVersion", "Question",
     "UNIT_KINDS", "Unit", "ROLES", "RoleGrant", "SignIn", "User",
-    "ATTEMPT_STATES", "Answer", "Attempt", "LessonProgress",
+    "Answer", "Attempt", "LessonProgress",
 ]

@@ -4,11 +4,19 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.core.db import Base, utcnow
+from learning.core.enums import LabelledEnum
 from learning.lessons.models import Lesson
 from learning.org.models import Unit
+
+class CampaignPhase(LabelledEnum):
+    UPCOMING = "upcoming", _l("not open yet")
+    OPEN = "open", _l("open")
+    CLOSED = "closed", _l("closed")
+
 
 campaign_lessons = Table(
     "campaign_lessons", Base.metadata,
@@ -41,9 +49,9 @@ class Campaign(Base):
     units: Mapped[list[Unit]] = relationship(secondary=campaign_units, order_by="Unit.path")
     owner_unit: Mapped[Unit | None] = relationship(foreign_keys=[owner_unit_id])
 
-    def phase(self, today: date) -> str:
-        """Where the campaign stands on a day of Vietnam's calendar: "upcoming",
-        "open" or "closed" (both dates inclusive)."""
+    def phase(self, today: date) -> CampaignPhase:
+        """Where the campaign stands on a day of Vietnam's calendar (both
+        dates inclusive)."""
         if today < self.opens_on:
-            return "upcoming"
-        return "closed" if today > self.closes_on else "open"
+            return CampaignPhase.UPCOMING
+        return CampaignPhase.CLOSED if today > self.closes_on else CampaignPhase.OPEN

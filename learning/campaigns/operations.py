@@ -6,14 +6,15 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from learning.core import db
-from learning.models import Campaign, Lesson, Unit, User, campaign_units
+from learning.campaigns.models import Campaign
+from learning.lessons.models import Lesson
+from learning.org.models import Unit, User
 from learning.core.errors import DomainError
-from learning.campaigns.access import can_assign_to
+from learning.campaigns.access import can_assign_to, visible_to
 from learning.core.permissions import is_editor
-from learning.org.scope import reviews_unit
+from learning.org.scope import covers
 
 MAX_TITLE = 200
 
@@ -89,26 +90,12 @@ def _common_scope(by: User, units: list[Unit]) -> int | None:
 
 def assignable_units(user: User) -> list[Unit]:
     """Units a campaign manager may assign to, in tree order."""
-    units = db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.path)).all()
-    return [unit for unit in units if can_assign_to(user, unit)]
+    query = select(Unit).where(Unit.active.is_(True)).order_by(Unit.path)
+    if not is_editor(user):
+        query = query.where(covers(user, Unit.path))
+    return list(db.session.scalars(query))
 
 
 def visible_campaigns(user: User) -> list[Campaign]:
-    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.closes_on.desc(), Campaign.id.desc())).all()
-    if is_editor(user):
-        return list(campaigns)
-    return [c for c in campaigns if c.units and all(reviews_unit(user, u) for u in c.units)]
-
-
-def campaigns_assigned_to(user: User) -> list[Campaign]:
-    """Campaigns assigned to the member's cell or any unit above it."""
-    if user.unit is None:
-        return []
-    ancestor_ids = [int(part) for part in user.unit.path.strip("/").split("/") if part]
-    return list(db.session.scalars(
-        select(Campaign).options(selectinload(Campaign.lessons))
-        .join(campaign_units, campaign_units.c.campaign_id == Campaign.id)
-        .where(campaign_units.c.unit_id.in_(ancestor_ids))
-        .distinct()
-        .order_by(Campaign.closes_on)
-    ))
+    return list(db.session.scalars(select(Campaign).where(visible_to(user))
+                                   .order_by(Campaign.closes_on.desc(), Campaign.id.desc())))

@@ -204,6 +204,11 @@ def _close_session(_exc: BaseException | None) -> None:
             own_connection.close()
 
 
+def dialect_name() -> str:
+    """"postgresql" or "sqlite", without opening a session or a connection."""
+    return current_app.extensions["db_engine"].dialect.name
+
+
 def engine() -> Engine:
     return current_app.extensions["db_engine"]
 

@@ -11,6 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from flask_babel import lazy_gettext as _l
+
+from learning.core.enums import LabelledEnum
+
+
+class Role(LabelledEnum):
+    MEMBER = "member", _l("member")
+    REVIEWER = "reviewer", _l("reviewer")  # scoped to a unit's subtree (org.scope)
+    EDITOR = "editor", _l("editor")
+    ADMIN = "admin", _l("admin")
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -23,16 +34,16 @@ class Policy:
 
 
 def is_editor(user) -> bool:
-    return user.has_role("editor") or user.has_role("admin")
+    return user.has_role(Role.EDITOR) or user.has_role(Role.ADMIN)
 
 
 def is_admin(user) -> bool:
-    return user.has_role("admin")
+    return user.has_role(Role.ADMIN)
 
 
 def manages_campaigns(user) -> bool:
     """Editors and admins everywhere; reviewers within their own units."""
-    return is_editor(user) or user.has_role("reviewer")
+    return is_editor(user) or user.has_role(Role.REVIEWER)
 
 
 PUBLIC = Policy("public", needs_sign_in=False, allows=lambda user: True)

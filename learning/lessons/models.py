@@ -5,12 +5,19 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.core.db import Base, utcnow
+from learning.core.enums import LabelledEnum
+from learning.lessons.authoring.model import QuizSettings
 from learning.org.models import User
 
-LESSON_STATES = ("draft", "published", "archived")
+class LessonState(LabelledEnum):
+    DRAFT = "draft", _l("draft")  # never published
+    PUBLISHED = "published", _l("published")  # members read its latest version
+    ARCHIVED = "archived", _l("archived")  # hidden from members, kept for the record
+
 
 
 class Lesson(Base):
@@ -20,7 +27,7 @@ class Lesson(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    state: Mapped[str] = mapped_column(String(12), default="draft")
+    state: Mapped[str] = mapped_column(String(12), default=LessonState.DRAFT)
     # Shown in lists; copied from the draft or the latest version.
     title: Mapped[str] = mapped_column(String(300), default="")
     doc_number: Mapped[str] = mapped_column(String(30), default="")
@@ -75,6 +82,10 @@ class LessonVersion(Base):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     lesson: Mapped[Lesson] = relationship(back_populates="versions")
+
+    @property
+    def quiz_settings(self) -> QuizSettings:
+        return QuizSettings.from_stored(self.settings)
     published_by: Mapped[User | None] = relationship()
     questions: Mapped[list[Question]] = relationship(
         back_populates="version", order_by="Question.position", cascade="all, delete-orphan"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from learning.core import db
 from learning.core.memo import remembered
-from learning.lessons.authoring import KINDS
+from learning.lessons.authoring import KINDS, QuizSettings
 from learning.models import LessonVersion, Question
 
 CACHE_LIMIT = 2000  # versions; a few KB each
@@ -27,7 +27,7 @@ class QuizQuestion:
 def quiz_questions(version_id: int) -> dict[str, QuizQuestion]:
     """The version's questions by key, in the author's order."""
     def load() -> dict[str, QuizQuestion]:
-        rows = db.session.execute(
+        rows = db.connection().execute(
             select(Question.key, Question.kind, Question.points, Question.data)
             .where(Question.version_id == version_id).order_by(Question.position))
         return {key: QuizQuestion(key, kind, points, data) for key, kind, points, data in rows}
@@ -35,10 +35,13 @@ def quiz_questions(version_id: int) -> dict[str, QuizQuestion]:
     return remembered("quiz_questions", version_id, load, CACHE_LIMIT)
 
 
-def version_settings(version_id: int) -> dict[str, Any]:
+def version_settings(version_id: int) -> QuizSettings:
     """The quiz settings of a version (immutable too, so remembered likewise)."""
-    return remembered("quiz_settings", version_id, lambda: db.session.scalar(
-        select(LessonVersion.settings).where(LessonVersion.id == version_id)), CACHE_LIMIT)
+    def load() -> QuizSettings | None:
+        stored = db.connection().execute(select(LessonVersion.settings).where(LessonVersion.id == version_id)).scalar()
+        return QuizSettings.from_stored(stored) if stored is not None else None
+
+    return remembered("quiz_settings", version_id, load, CACHE_LIMIT)
 
 
 def has_reflection(version_id: int) -> bool:

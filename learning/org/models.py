@@ -6,13 +6,25 @@ import secrets
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.core.db import Base, utcnow
+from learning.core.enums import LabelledEnum
+from learning.core.permissions import Role
 
-# Kinds of unit, top to bottom. The tree's depth varies between provinces and
-# has changed over time (districts removed in 2025), so nothing assumes a level.
-UNIT_KINDS = ("province", "committee", "grassroots", "cell", "group")
+class UnitKind(LabelledEnum):
+    """Kinds of unit, top to bottom. The tree's depth varies between provinces
+    and has changed over time (districts removed in 2025), so nothing assumes
+    a level."""
+    PROVINCE = "province", _l("provincial committee")
+    COMMITTEE = "committee", _l("committee")
+    GRASSROOTS = "grassroots", _l("grassroots organisation")
+    CELL = "cell", _l("cell")
+    GROUP = "group", _l("Party group")
+
+
+UNIT_KINDS = tuple(UnitKind)
 
 
 class Unit(Base):
@@ -40,7 +52,7 @@ class Unit(Base):
         return f"<Unit {self.id} {self.name!r}>"
 
 
-ROLES = ("member", "reviewer", "editor", "admin")
+ROLES = tuple(Role)
 
 
 def new_session_token() -> str:
@@ -90,7 +102,7 @@ class User(Base):
             raise RuntimeError("call accounts.start_sign_in(user) before login_user(user)")
         return self.sign_in_token
 
-    def has_role(self, role: str) -> bool:
+    def has_role(self, role: Role) -> bool:
         return any(g.role == role for g in self.grants)
 
     def __repr__(self) -> str:

@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from learning.core.lifecycle import one_transaction
-from learning.study import operations as study
+from learning.study import submission
 
 attempts_cli = AppGroup("attempts", help="Quiz attempts.")
 
@@ -15,5 +15,5 @@ attempts_cli = AppGroup("attempts", help="Quiz attempts.")
 @one_transaction
 def attempts_close_expired() -> None:
     """Submit, with what was saved, every attempt whose time ran out (for cron)."""
-    closed = study.close_all_expired()
+    closed = submission.close_all_expired()
     click.echo(_("%(n)s expired attempts submitted.", n=closed))

@@ -9,22 +9,21 @@ from datetime import date
 from sqlalchemy import select
 
 from learning.core import db
-from learning.models import Campaign, Lesson, LessonProgress, LessonVersion, User
-from learning.campaigns.operations import campaigns_assigned_to
+from learning.lessons.models import Lesson, LessonVersion
+from learning.org.models import User
+from learning.study.models import LessonProgress
+from learning.study.progress import StudyState, study_state
+from learning.campaigns.binding import due_dates
 from learning.lessons.catalogue import published_lessons
 from learning.lessons.versions import has_reflection
-
-STATES = ("not_started", "reading", "quiz_passed", "reflection_pending", "complete")
-
 
 @dataclass
 class Assignment:
     lesson: Lesson
     version: LessonVersion
-    campaign: Campaign
     due_on: date
     progress: LessonProgress | None
-    state: str
+    state: StudyState
 
 
 @dataclass
@@ -44,31 +43,19 @@ class Home:
     others: list[tuple[Lesson, LessonVersion]] = field(default_factory=list)
 
 
-def lesson_state(progress: LessonProgress | None, version: LessonVersion,
-                 reflection_graded: bool = False) -> str:
-    if progress is None or progress.started_at is None:
-        return "not_started"
-    if progress.completed_at:
-        pending = has_reflection(version.id) and not reflection_graded
-        return "reflection_pending" if pending else "complete"
-    if progress.quiz_passed_at:
-        return "quiz_passed"
-    return "reading"
-
-
 def home_for(user: User, today: date) -> Home:
     home = Home()
     published = {lesson.id: (lesson, version) for lesson, version in published_lessons()}
     progress = {p.lesson_id: p for p in db.session.scalars(
         select(LessonProgress).where(LessonProgress.user_id == user.id))}
-    assigned = _earliest_assignment_per_lesson(user, today, published)
-    for lesson_id, campaign in assigned.items():
+    assigned = {lesson_id: due for lesson_id, due in due_dates(user.id, today).items() if lesson_id in published}
+    for lesson_id, due_on in assigned.items():
         lesson, version = published[lesson_id]
         row = progress.get(lesson_id)
-        item = Assignment(lesson, version, campaign, campaign.closes_on, row, lesson_state(row, version))
+        item = Assignment(lesson, version, due_on, row, study_state(row, has_reflection(version.id)))
         if row is not None and row.completed_at:
             home.done.append(item)
-        elif campaign.closes_on < today:
+        elif due_on < today:
             home.overdue.append(item)
         else:
             home.now.append(item)
@@ -78,19 +65,6 @@ def home_for(user: User, today: date) -> Home:
     home.totals = _year_totals(home, today.year)
     home.others = [pair for lesson_id, pair in published.items() if lesson_id not in assigned]
     return home
-
-
-def _earliest_assignment_per_lesson(user: User, today: date, published) -> dict[int, Campaign]:
-    """For each published lesson assigned to the member by an opened campaign,
-    the campaign due soonest."""
-    chosen: dict[int, Campaign] = {}
-    for campaign in campaigns_assigned_to(user):
-        if campaign.opens_on > today:
-            continue
-        for lesson in campaign.lessons:
-            if lesson.id in published and (lesson.id not in chosen or campaign.closes_on < chosen[lesson.id].closes_on):
-                chosen[lesson.id] = campaign
-    return chosen
 
 
 def _year_totals(home: Home, year: int) -> YearTotals:

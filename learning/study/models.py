@@ -1,16 +1,24 @@
 """A member's study of lessons: progress, quiz attempts and their answers."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.core.db import Base, utcnow
+from learning.core.enums import LabelledEnum
 from learning.lessons.models import Lesson, LessonVersion
 
-ATTEMPT_STATES = ("open", "submitted")
+class AttemptStatus(LabelledEnum):
+    OPEN = "open", _l("open")  # answers may be saved until the deadline (and its grace)
+    SUBMITTED = "submitted", _l("submitted")  # graded once; never reopened
+
+
+# Answers already on their way when the time runs out are still accepted.
+GRACE = timedelta(seconds=30)
 
 
 class LessonProgress(Base):
@@ -59,7 +67,7 @@ class Attempt(Base):
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
     version_id: Mapped[int] = mapped_column(ForeignKey("lesson_versions.id"), index=True)
     number: Mapped[int]
-    status: Mapped[str] = mapped_column(String(12), default="open")
+    status: Mapped[str] = mapped_column(String(12), default=AttemptStatus.OPEN)
     # [{"key": "q1", "choices": ["b", "a", "c"]}, ...] in the order shown.
     plan: Mapped[list[Any]]
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from learning.core import db
 from learning.models import Attempt
-from learning.study import operations as study
+from learning.study import answers, attempts, errors, submission
 from learning.core.permissions import ATTEMPT_OWNER, SIGNED_IN, requires
 from learning.org.access import request_member, signed_out_or_not_found
 from learning.study.access import owns_attempt
@@ -21,21 +21,21 @@ MAX_ANSWERS_PER_SAVE = 200
 @requires(SIGNED_IN)
 def attempt(attempt_id: int):
     item = _own_attempt(attempt_id)
-    study.close_if_expired(item)
+    submission.close_if_expired(item)
     if item.status != "open":
         return redirect(url_for("quiz.result", attempt_id=item.id))
     error = None
     if request.method == "POST":
         try:
-            study.answer_by_form(item, _answers_from_form(item), submit=request.form.get("action") == "submit")
-        except study.AttemptRefused as refused:
+            submission.answer_by_form(item, _answers_from_form(item), submit=request.form.get("action") == "submit")
+        except errors.AttemptRefused as refused:
             error = str(refused)  # the answers are kept even when submitting is refused
         else:
             if item.status != "open":
                 return redirect(url_for("quiz.result", attempt_id=item.id))
     return render_template("quiz/attempt.html", attempt=item, version=item.version,
-                           questions=study.planned_questions(item), saved=study.saved_responses(item),
-                           time_left=study.time_left(item), error=error, seq_floor=study.highest_seq(item.id),
+                           questions=attempts.planned_questions(item), saved=answers.saved_responses(item),
+                           time_left=attempts.time_left(item), error=error, seq_floor=answers.highest_seq(item.id),
                            just_saved=request.method == "POST" and error is None)
 
 
@@ -48,19 +48,19 @@ def save_answers(attempt_id: int):
     answer is one statement that checks the member's session and commits on
     its own, so each acknowledgement stands alone."""
     payload = request.get_json(silent=True) or {}
-    incoming = [study.IncomingAnswer(str(a.get("key", "")), [str(v) for v in a.get("values", [])][:20],
+    incoming = [answers.IncomingAnswer(str(a.get("key", "")), [str(v) for v in a.get("values", [])][:20],
                                      _int(a.get("seq")))
                 for a in payload.get("answers", [])[:MAX_ANSWERS_PER_SAVE] if isinstance(a, dict)]
     try:
-        receipt = study.save_answers(request_member(), attempt_id, incoming)
-    except study.AttemptNotFound:
+        receipt = answers.save_answers(request_member(), attempt_id, incoming)
+    except errors.AttemptNotFound:
         return signed_out_or_not_found()
-    except study.AttemptRefused as refused:
+    except errors.AttemptRefused as refused:
         # Nothing to roll back: each answer committed on its own, and any
         # written before the attempt closed is in its grade. The page goes to
         # the result; nothing of this attempt stays on the phone.
         return jsonify(error=str(refused), closed=True, result=url_for("quiz.result", attempt_id=attempt_id)), 409
-    left = study.seconds_until(receipt.deadline_at)
+    left = attempts.seconds_until(receipt.deadline_at)
     # Each acknowledgement names the save it answers, so the phone (and anyone
     # checking) can tell exactly which answers are safe on the server.
     return jsonify(attempt=attempt_id, saved=[{"key": a.key, "seq": a.seq} for a in receipt.saved],
@@ -81,10 +81,10 @@ def submit(attempt_id: int):
     claiming the attempt checks their session."""
     wants_json = request.accept_mimetypes.best == "application/json"
     try:
-        study.submit(request_member(), attempt_id)
-    except study.AttemptNotFound:
+        submission.submit(request_member(), attempt_id)
+    except errors.AttemptNotFound:
         return signed_out_or_not_found()
-    except study.AttemptRefused as refused:
+    except errors.AttemptRefused as refused:
         if wants_json:
             return jsonify(error=str(refused)), 422
         flash(str(refused), "error")
@@ -98,12 +98,12 @@ def submit(attempt_id: int):
 @requires(SIGNED_IN)
 def result(attempt_id: int):
     item = _own_attempt(attempt_id)
-    study.close_if_expired(item)
+    submission.close_if_expired(item)
     if item.status == "open":
         return redirect(url_for("quiz.attempt", attempt_id=item.id))
     return render_template("quiz/result.html", attempt=item, version=item.version,
-                           questions=study.planned_questions(item), saved=study.saved_responses(item),
-                           scores=study.answer_scores(item), show_answers=study.may_show_answers(current_user, item),
+                           questions=attempts.planned_questions(item), saved=answers.saved_responses(item),
+                           scores=answers.answer_scores(item), show_answers=attempts.may_show_answers(current_user, item),
                            lesson=item.version.lesson)
 
 
@@ -114,6 +114,6 @@ def _own_attempt(attempt_id: int) -> Attempt:
     return item
 
 
-def _answers_from_form(item: Attempt) -> list[study.IncomingAnswer]:
-    return [study.IncomingAnswer(step["key"], request.form.getlist(f"q-{step['key']}"))
+def _answers_from_form(item: Attempt) -> list[answers.IncomingAnswer]:
+    return [answers.IncomingAnswer(step["key"], request.form.getlist(f"q-{step['key']}"))
             for step in item.plan if f"q-{step['key']}" in request.form]

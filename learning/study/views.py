@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from learning.core import db
+from learning.campaigns.binding import due_date
 from learning.core.clock import vietnam_today
 from learning.lessons import catalogue, search
-from learning.study import operations as study
+from learning.study import attempts, errors, reading
 from learning.study.home import home_for
 from learning.core.permissions import SIGNED_IN, requires
 from learning.lessons.access import can_read_lesson
@@ -34,12 +34,12 @@ def search_page():
 def lesson(slug: str):
     lesson, version = _readable(slug)
     if lesson.state == "published":
-        progress = study.record_opened(current_user, lesson)
+        progress = reading.record_opened(current_user, lesson)
     else:
         progress = None
     return render_template("learn/lesson.html", lesson=lesson, version=version, progress=progress,
-                           quiz=study.quiz_status(current_user, lesson, version),
-                           due_on=study.due_date(current_user, lesson.id))
+                           quiz=attempts.quiz_status(current_user, lesson, version),
+                           due_on=due_date(current_user.id, lesson.id, vietnam_today()))
 
 
 @bp.route("/lessons/<slug>/read", methods=["POST"])
@@ -47,7 +47,7 @@ def lesson(slug: str):
 def mark_read(slug: str):
     """Sent by the page's script when the reader reaches the end."""
     lesson, _version = _readable(slug, published_only=True)
-    study.record_read(current_user, lesson)
+    reading.record_read(current_user, lesson)
     return {"read": True}
 
 
@@ -56,8 +56,8 @@ def mark_read(slug: str):
 def start_quiz(slug: str):
     lesson, version = _readable(slug, published_only=True)
     try:
-        attempt = study.start_attempt(current_user, lesson, version)
-    except study.AttemptRefused as refused:
+        attempt = attempts.start_attempt(current_user, lesson, version)
+    except errors.AttemptRefused as refused:
         flash(str(refused), "error")
         return redirect(url_for("learn.lesson", slug=slug))
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))

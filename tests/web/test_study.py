@@ -15,7 +15,8 @@ from learning.core.db import utcnow
 from learning.study.grading import grade_attempt
 from learning.models import Answer, Attempt, LessonProgress, SignIn
 from learning.campaigns import operations as campaigns
-from learning.study import operations as study
+from learning.study import answers as answering
+from learning.study import attempts, errors, models, submission
 from learning.campaigns.operations import CampaignInput
 from learning.org.access import Member
 from learning.lessons.versions import quiz_questions
@@ -139,9 +140,9 @@ def test_json_saves_are_ordered_by_the_phones_sequence(client, login, member, le
     assert save(keys[0], 5).get_json()["saved"] == [{"key": question.key, "seq": 5}]
     late = save(keys[1], 3)  # a late retry of an older save: answered, but not as saved
     assert late.status_code == 200 and late.get_json()["saved"] == []
-    assert study.saved_responses(attempt)[question.key] == keys[0]
+    assert answering.saved_responses(attempt)[question.key] == keys[0]
     save(keys[1], 6)
-    assert study.saved_responses(attempt)[question.key] == keys[1]
+    assert answering.saved_responses(attempt)[question.key] == keys[1]
 
 
 def test_double_submit_and_replay_grade_once(client, login, member, lesson):
@@ -186,7 +187,7 @@ def test_answers_within_the_grace_period_are_accepted(client, login, member, les
     login(member)
     attempt = start(client, lesson)
     question = attempt.version.questions[0]
-    attempt.deadline_at = db.utcnow() - study.GRACE / 2
+    attempt.deadline_at = db.utcnow() - models.GRACE / 2
     db.session.commit()
     token = client.csrf_token(f"/lessons/{lesson.slug}")
     response = client.post(f"/attempts/{attempt.id}/answers", headers={"X-CSRFToken": token},
@@ -217,7 +218,7 @@ def test_concurrent_starts_create_one_attempt(app, member, lesson):
             try:
                 user, item = db.session.get(type(member), member.id), db.session.get(type(lesson), lesson.id)
                 barrier.wait()
-                attempt = study.start_attempt(user, item, db.session.get(type(version), version.id))
+                attempt = attempts.start_attempt(user, item, db.session.get(type(version), version.id))
                 db.session.commit()
                 ids.append(attempt.id)
             except Exception as error:  # collected and asserted below
@@ -242,7 +243,7 @@ def test_saves_racing_a_submission_are_graded_or_refused(app, client, login, mem
     token = client.csrf_token("/")
     for path in sorted(CONTENT.glob("*.md")):  # one race per shipped lesson
         lesson = publish_file(path.name)
-        attempt = study.start_attempt(member, lesson, lesson.versions[-1])
+        attempt = attempts.start_attempt(member, lesson, lesson.versions[-1])
         db.session.commit()
         question, choices = single_choice(attempt)
         right = next(c["key"] for c in question.data["choices"] if c["correct"])
@@ -267,7 +268,7 @@ def test_saves_racing_a_submission_are_graded_or_refused(app, client, login, mem
                 started.wait()
                 while len(acknowledged) < 5:
                     time.sleep(0.001)
-                study.submit(Member(user_id=member.id), attempt.id, auto=True)  # as when time runs out: no word limits
+                submission.submit(Member(user_id=member.id), attempt.id, auto=True)  # as when time runs out: no word limits
                 db.session.commit()
 
         threads = [threading.Thread(target=keep_saving), threading.Thread(target=submit_meanwhile)]
@@ -279,8 +280,8 @@ def test_saves_racing_a_submission_are_graded_or_refused(app, client, login, mem
         stored = db.session.scalars(select(Answer).where(Answer.attempt_id == attempt.id)).one()
         assert attempt.status == "submitted" and len(acknowledged) >= 5 and refused  # saving stopped at the submission
         assert stored.client_seq == max(acknowledged)  # the last acknowledged save is the one graded
-        assert study.answer_scores(attempt)[question.key] == (question.points if stored.client_seq % 2 else 0)
-        regraded = grade_attempt(quiz_questions(attempt.version_id).values(), study.saved_responses(attempt))
+        assert answering.answer_scores(attempt)[question.key] == (question.points if stored.client_seq % 2 else 0)
+        regraded = grade_attempt(quiz_questions(attempt.version_id).values(), answering.saved_responses(attempt))
         assert attempt.percent == regraded.percent
 
 
@@ -292,17 +293,17 @@ def test_an_attempt_closing_between_two_answers_of_one_save_refuses_the_save(app
     login(member)
     attempt = start(client, lesson)
     first, second = [q for q in attempt.version.questions if q.kind == "single"][:2]
-    write = study._upsert_answer
+    write = answering._upsert_answer
 
     def write_then_submit_elsewhere(*args):
         written = write(*args)
         if args[2] == first.key:
             with app.app_context():  # another request: the member submits on another phone
-                study.submit(Member(user_id=member.id), attempt.id, auto=True)
+                submission.submit(Member(user_id=member.id), attempt.id, auto=True)
                 db.session.commit()
         return written
 
-    monkeypatch.setattr(study, "_upsert_answer", write_then_submit_elsewhere)
+    monkeypatch.setattr(answering, "_upsert_answer", write_then_submit_elsewhere)
     token = client.csrf_token(f"/attempts/{attempt.id}")
     right = {q.key: correct_values(q)[0] for q in (first, second)}
     response = client.post(f"/attempts/{attempt.id}/answers", headers={"X-CSRFToken": token}, json={"answers": [
@@ -310,8 +311,8 @@ def test_an_attempt_closing_between_two_answers_of_one_save_refuses_the_save(app
         {"key": second.key, "values": [right[second.key]], "seq": 2}]})
     assert response.status_code == 409 and response.get_json()["closed"] is True
     db.session.expire_all()
-    assert set(study.saved_responses(attempt)) == {first.key}
-    assert study.answer_scores(attempt)[first.key] == first.points  # graded with the answer written before
+    assert set(answering.saved_responses(attempt)) == {first.key}
+    assert answering.answer_scores(attempt)[first.key] == first.points  # graded with the answer written before
 
 
 def test_progress_written_during_a_submission_is_read_again(client, login, member, lesson, monkeypatch):
@@ -323,14 +324,14 @@ def test_progress_written_during_a_submission_is_read_again(client, login, membe
     progress = LessonProgress.__table__
     db.session.execute(update(progress).values(read_at=None))  # as if the reading were not recorded yet
     db.session.commit()
-    read = study._answers_and_progress
+    read = submission._answers_and_progress
 
     def read_then_a_page_view_lands(attempt_id, **options):
         found = read(attempt_id, **options)
         db.session.execute(update(progress).values(read_at=utcnow(), revision=progress.c.revision + 1))
         return found
 
-    monkeypatch.setattr(study, "_answers_and_progress", read_then_a_page_view_lands)
+    monkeypatch.setattr(submission, "_answers_and_progress", read_then_a_page_view_lands)
     client.submit(f"/attempts/{attempt.id}", {**form_of(attempt), "action": "submit"})
     db.session.expire_all()
     row = db.session.scalars(select(LessonProgress)).one()
@@ -364,10 +365,10 @@ def test_the_services_refuse_another_members_attempt_by_id(client, login, member
     attempt = start(client, lesson)
     other = Member(user_id=make_user(name="Người Khác", phone="0977777777").id)
     question, choices = single_choice(attempt)
-    with pytest.raises(study.AttemptNotFound):
-        study.save_answers(other, attempt.id, [study.IncomingAnswer(question.key, [choices[0]])])
-    with pytest.raises(study.AttemptNotFound):
-        study.submit(other, attempt.id)
+    with pytest.raises(errors.AttemptNotFound):
+        answering.save_answers(other, attempt.id, [answering.IncomingAnswer(question.key, [choices[0]])])
+    with pytest.raises(errors.AttemptNotFound):
+        submission.submit(other, attempt.id)
     db.session.rollback()
     assert db.session.get(Attempt, attempt.id).status == "open"
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
@@ -556,7 +557,7 @@ def test_a_reflection_below_its_word_limit_is_refused_and_nothing_is_lost(client
     assert page.status_code == 200 and "2 từ" in page.get_data(as_text=True)
     db.session.expire_all()
     assert attempt.status == "open"
-    assert study.saved_responses(attempt)[essay.key] == "Quá ngắn"  # kept for the member to continue
+    assert answering.saved_responses(attempt)[essay.key] == "Quá ngắn"  # kept for the member to continue
     token = client.csrf_token(f"/attempts/{attempt.id}")
     refused = client.post(f"/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token, "Accept": "application/json"})
     assert refused.status_code == 422 and "2 từ" in refused.get_json()["error"]

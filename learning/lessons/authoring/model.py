@@ -32,6 +32,8 @@ class Section:
 
 @dataclass(frozen=True)
 class QuizSettings:
+    """A lesson's quiz settings, with their defaults: the one place they live.
+    Stored with each version as a dict (as_dict); read back with from_stored."""
     pass_mark: int = 70
     attempts_allowed: int | None = 3  # None: unlimited
     time_limit_minutes: int | None = None  # None: no limit
@@ -42,6 +44,13 @@ class QuizSettings:
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+    @classmethod
+    def from_stored(cls, stored: dict[str, Any] | None) -> QuizSettings:
+        """The settings a version was published with; a setting added since
+        takes its default, so old versions keep working."""
+        known = cls.__dataclass_fields__
+        return cls(**{name: value for name, value in (stored or {}).items() if name in known})
 
 
 @dataclass(frozen=True)
