@@ -60,6 +60,13 @@ def _init_login(app: Flask) -> None:
     # mode keyed on the client's address would sign members out mid-quiz.
     login_manager.session_protection = None
     login_manager.user_loader(load_by_session_token)
+    # Flask-Login's context processor loads the user for every template, even
+    # an error page rendered while the database is down; templates get the
+    # lazy proxy instead, which loads the user only if the page asks.
+    from flask_login import current_user
+    from flask_login.utils import _user_context_processor
+    app.template_context_processors[None].remove(_user_context_processor)
+    app.context_processor(lambda: {"current_user": current_user})
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -14,7 +14,7 @@ class DomainError(Exception):
 def init_app(app: Flask) -> None:
     for code in (400, 403, 404, 405, 413, 429, 500, 503):
         app.register_error_handler(code, _page(code))
-    app.register_error_handler(CSRFError, lambda e: (render_template("errors/csrf.html"), 400))
+    app.register_error_handler(CSRFError, lambda e: (render_template("errors/csrf.html", error_page=True), 400))
     app.register_error_handler(DBAPIError, _database_error)
 
 
@@ -25,19 +25,19 @@ def _database_error(error: DBAPIError):
     database error is a plain 500."""
     if not (error.connection_invalidated or isinstance(error, OperationalError)):
         raise error
-    db.discard_failed_work()  # the page below may need the database (the signed-in user)
+    db.discard_failed_work()  # so that the next statement of this worker starts clean
     message = _("The service is briefly unavailable: please try again in a few seconds")
     headers = {"Retry-After": "5"}
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error=message), 503, headers
-    try:
-        return render_template("errors/error.html", code=503), 503, headers
-    except DBAPIError:  # still down: say it without the page around it
-        return message, 503, {**headers, "Content-Type": "text/plain; charset=utf-8"}
+    return render_template("errors/error.html", code=503, error_page=True), 503, headers
 
 
 def _page(code: int):
+    """Error pages never touch the database (`error_page` keeps the
+    signed-in menu out, and the language comes without a query), so they
+    render even while the database is down."""
     def handler(_error):
-        return render_template("errors/error.html", code=code), code
+        return render_template("errors/error.html", code=code, error_page=True), code
 
     return handler

@@ -4,23 +4,36 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_babel import format_datetime, get_locale
-from flask_login import current_user
+from sqlalchemy import inspect
 
 
 LANG_COOKIE = "lang"
 
 
 def select_locale() -> str:
+    """The language cookie, else the signed-in member's language if the
+    request has already loaded them, else Vietnamese. Choosing never queries
+    the database: an error page (the database down) must render too."""
     languages = current_app.config["LANGUAGES"]
     if request:
         chosen = request.cookies.get(LANG_COOKIE)
         if chosen in languages:
             return chosen
-        if current_user and current_user.is_authenticated and current_user.locale in languages:
-            return current_user.locale
+        preferred = _loaded_user_locale()
+        if preferred in languages:
+            return preferred
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _loaded_user_locale() -> str | None:
+    """The locale of the user Flask-Login has loaded for this request, read
+    from what the row already holds (an expired row is not read again)."""
+    user = g.get("_login_user")
+    if user is None or not user.is_authenticated:
+        return None
+    return inspect(user).dict.get("locale")
 
 
 def format_day(value: date | datetime | None) -> str:

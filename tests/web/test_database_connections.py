@@ -118,3 +118,58 @@ def test_a_signed_in_member_gets_the_503_too_then_their_page(migrated_postgres_u
         assert client.get("/").status_code == 200
     finally:
         db.dispose(app)
+
+
+@pytest.fixture
+def database_that_goes_down(postgres_url):
+    """A database of its own, migrated, that the test can make refuse every
+    connection, as PostgreSQL does while it restarts."""
+    import uuid
+    from sqlalchemy.engine import make_url
+    name = "t_down_" + uuid.uuid4().hex[:10]
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    from learning.core import migrate
+    migrate.upgrade(url)
+
+    def go_down():
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false'))
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                         {"name": name})
+
+    try:
+        yield url, go_down
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.mark.parametrize("language, expected", [(None, "thử lại sau vài giây"), ("en", "try again in a few seconds")])
+def test_while_the_database_is_down_a_signed_in_member_gets_the_503_page(database_that_goes_down, language,
+                                                                         expected):
+    """The error page never touches the database: not to know who is signed
+    in, not to choose the language. So while the database refuses every
+    connection, a signed-in member still gets the 503 page in their language."""
+    url, go_down = database_that_goes_down
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test-secret", "TESTING": True, **FAST_HASH})
+    try:
+        with app.app_context():
+            accounts.create_user(full_name="Lò Thị Mây", phone="0912340009", password=PASSWORD)
+            db.session.commit()
+        client = FormClient(app.test_client())
+        if language:
+            client.get(f"/lang/{language}")
+        assert client.submit("/login", {"identifier": "0912340009", "password": PASSWORD}).status_code == 302
+        assert client.get("/").status_code == 200
+        go_down()
+        for page in ("/", "/lessons/no-such-lesson", "/campaigns/"):
+            failed = client.get(page)
+            assert failed.status_code == 503, page
+            assert failed.headers["Retry-After"] == "5"
+            assert failed.mimetype == "text/html" and expected in failed.get_data(as_text=True)
+    finally:
+        db.dispose(app)
