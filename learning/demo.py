@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from learning.core import db
-from learning.models import Lesson, Unit
+from learning.lessons.models import Lesson
+from learning.org.models import Unit
 from learning.org import accounts, units as org
 from learning.campaigns.operations import CampaignInput, create_campaign
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from learning.core import db
 from learning.core.clock import vietnam_today
-from learning.models import Campaign
+from learning.campaigns.models import Campaign
 from learning.campaigns import operations as campaigns
 from learning.lessons.catalogue import published_lessons
 from learning.campaigns.access import can_view_campaign

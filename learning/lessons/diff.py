@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from learning.models import LessonVersion
+from learning.lessons.models import LessonVersion
 
 # Fields of a version worth naming in a summary, with their labels.
 SUMMARY_FIELDS = (

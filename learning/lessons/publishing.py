@@ -19,7 +19,8 @@ from learning.lessons.authoring import Problem, parse_lesson
 from learning.lessons.authoring.model import LessonDraft, ParseResult
 from learning.core.clock import vietnam_today
 from learning.core.db import utcnow
-from learning.models import Lesson, LessonVersion, Question, User
+from learning.lessons.models import Lesson, LessonVersion, Question
+from learning.org.models import User
 from learning.core.errors import DomainError
 from learning.lessons.search import search_text_for
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from learning.core import db
 from learning.core.memo import remembered
 from learning.lessons.authoring import KINDS, QuizSettings
-from learning.models import LessonVersion, Question
+from learning.lessons.models import LessonVersion, Question
 
 CACHE_LIMIT = 2000  # versions; a few KB each
 

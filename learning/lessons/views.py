@@ -11,7 +11,7 @@ from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
 from learning.core import db
-from learning.models import Lesson, LessonVersion
+from learning.lessons.models import Lesson, LessonVersion
 from learning.core.errors import DomainError
 from learning.lessons import publishing
 from learning.lessons.diff import diff_versions

@@ -12,7 +12,7 @@ from sqlalchemy import delete, or_, select, update
 
 from learning.core import db
 from learning.core.db import utcnow
-from learning.models import ROLES, RoleGrant, SignIn, Unit, User
+from learning.org.models import ROLES, RoleGrant, SignIn, Unit, User
 from learning.core.errors import DomainError
 from learning.org.access import live_sign_in, signed_in_after
 

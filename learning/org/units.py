@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from learning.core import db
-from learning.models import UNIT_KINDS, Unit
+from learning.org.models import UNIT_KINDS, Unit
 from learning.core.errors import DomainError
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user
 
 from learning.core import db
-from learning.models import Attempt
+from learning.study.models import Attempt
 from learning.study import answers, attempts, errors, submission
 from learning.core.permissions import ATTEMPT_OWNER, SIGNED_IN, requires
 from learning.org.access import request_member, signed_out_or_not_found
