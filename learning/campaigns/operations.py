@@ -15,6 +15,8 @@ from learning.core.errors import DomainError
 from learning.campaigns.access import can_assign_to, visible_to
 from learning.core.permissions import is_editor
 from learning.org.scope import covers
+from learning.lessons.models import LessonState
+from learning.core.permissions import Role
 
 MAX_TITLE = 200
 
@@ -77,13 +79,13 @@ def _validate(by: User, data: CampaignInput, lessons: list[Lesson], units: list[
 def _published_lessons(ids: list[int]) -> list[Lesson]:
     if not ids:
         return []
-    return list(db.session.scalars(select(Lesson).where(Lesson.id.in_(ids), Lesson.state == "published")))
+    return list(db.session.scalars(select(Lesson).where(Lesson.id.in_(ids), Lesson.state == LessonState.PUBLISHED)))
 
 
 def _common_scope(by: User, units: list[Unit]) -> int | None:
     """The reviewer's unit under which the campaign's units sit."""
     for grant in by.grants:
-        if grant.role == "reviewer" and grant.unit and all(grant.unit.contains(u) for u in units):
+        if grant.role == Role.REVIEWER and grant.unit and all(grant.unit.contains(u) for u in units):
             return grant.unit.id
     return None
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from learning.core.permissions import is_editor
 from learning.lessons.models import Lesson
+from learning.lessons.models import LessonState
 
 
 def can_read_lesson(user, lesson: Lesson) -> bool:
     """Members read published lessons; editors also see archived ones."""
-    if lesson.state == "published":
+    if lesson.state == LessonState.PUBLISHED:
         return True
-    return lesson.state == "archived" and lesson.latest_version_number > 0 and is_editor(user)
+    return lesson.state == LessonState.ARCHIVED and lesson.latest_version_number > 0 and is_editor(user)

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from learning.core import db
 from learning.lessons.models import Lesson, LessonVersion
+from learning.lessons.models import LessonState
 
 
 def published_lessons() -> list[tuple[Lesson, LessonVersion]]:
@@ -12,7 +13,7 @@ def published_lessons() -> list[tuple[Lesson, LessonVersion]]:
         select(Lesson, LessonVersion)
         .join(LessonVersion, (LessonVersion.lesson_id == Lesson.id)
               & (LessonVersion.number == Lesson.latest_version_number))
-        .where(Lesson.state == "published")
+        .where(Lesson.state == LessonState.PUBLISHED)
         .order_by(LessonVersion.issued_on.desc(), Lesson.id)
     )
     return [(lesson, version) for lesson, version in rows]

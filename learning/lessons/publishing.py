@@ -23,6 +23,7 @@ from learning.lessons.models import Lesson, LessonVersion, Question
 from learning.org.models import User
 from learning.core.errors import DomainError
 from learning.lessons.search import search_text_for
+from learning.lessons.models import LessonState
 
 
 class ContentProblems(DomainError):
@@ -140,7 +141,7 @@ def save_draft(lesson: Lesson | None, source: str, by: User, base_revision: int 
     Refuse to overwrite a draft someone else saved after `base_revision`."""
     text = normalise_source(source)
     if lesson is None:
-        lesson = Lesson(slug=_provisional_slug(), state="draft", latest_version_number=0, draft_revision=0,
+        lesson = Lesson(slug=_provisional_slug(), state=LessonState.DRAFT, latest_version_number=0, draft_revision=0,
                         created_by_id=by.id)
         db.session.add(lesson)
     elif base_revision is not None and base_revision != lesson.draft_revision:
@@ -188,17 +189,17 @@ def lessons_for_editors() -> list[Lesson]:
 
 
 def archive(lesson: Lesson) -> None:
-    if lesson.state != "published":
+    if lesson.state != LessonState.PUBLISHED:
         raise DomainError(_("Only a published lesson can be archived."))
-    lesson.state = "archived"
+    lesson.state = LessonState.ARCHIVED
     lesson.updated_at = utcnow()
     db.session.flush()
 
 
 def restore(lesson: Lesson) -> None:
-    if lesson.state != "archived":
+    if lesson.state != LessonState.ARCHIVED:
         raise DomainError(_("Only an archived lesson can be published again."))
-    lesson.state = "published"
+    lesson.state = LessonState.PUBLISHED
     lesson.updated_at = utcnow()
     db.session.flush()
 
@@ -213,7 +214,7 @@ def _publish_draft(draft: LessonDraft, text: str, by: User | None, lesson: Lesso
     routine `content import` never undoes work done in the browser."""
     digest = source_digest(text)
     if lesson is None:
-        lesson = Lesson(slug=draft.slug, state="draft", latest_version_number=0,
+        lesson = Lesson(slug=draft.slug, state=LessonState.DRAFT, latest_version_number=0,
                         created_by_id=by.id if by else None)
         db.session.add(lesson)
         db.session.flush()
@@ -227,8 +228,8 @@ def _publish_draft(draft: LessonDraft, text: str, by: User | None, lesson: Lesso
         db.session.flush()
         return PublishResult(lesson, latest, changed=False)
     version = _new_version(lesson, draft, text, digest, by)
-    if lesson.state == "draft":
-        lesson.state = "published"
+    if lesson.state == LessonState.DRAFT:
+        lesson.state = LessonState.PUBLISHED
     lesson.title, lesson.doc_number = draft.title, draft.number
     lesson.latest_version_number = version.number
     _drop_draft_if_published(lesson, text)

@@ -12,6 +12,7 @@ from learning.lessons.authoring import KIND_LABELS, html_to_text
 from learning.lessons.authoring.model import LessonDraft
 from learning.lessons.authoring.text import comparable
 from learning.lessons.models import Lesson, LessonVersion
+from learning.lessons.models import LessonState
 
 MAX_RESULTS = 30
 MAX_TERMS = 8
@@ -47,7 +48,7 @@ def search_lessons(query: str) -> list[tuple[Lesson, LessonVersion]]:
         select(Lesson, LessonVersion)
         .join(LessonVersion, (LessonVersion.lesson_id == Lesson.id)
               & (LessonVersion.number == Lesson.latest_version_number))
-        .where(Lesson.state == "published")
+        .where(Lesson.state == LessonState.PUBLISHED)
     )
     for term in terms:
         statement = statement.where(LessonVersion.search_text.like(_like_pattern(term), escape="\\"))

@@ -15,6 +15,7 @@ from learning.core.db import utcnow
 from learning.org.models import ROLES, RoleGrant, SignIn, Unit, User
 from learning.core.errors import DomainError
 from learning.org.access import live_sign_in, signed_in_after
+from learning.core.permissions import Role
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -144,7 +145,7 @@ def create_user(
     for role, scope in roles or [("member", None)]:
         if role not in ROLES:
             raise DomainError(_("Unknown role %(role)s.", role=role))
-        if role == "reviewer" and scope is None:
+        if role == Role.REVIEWER and scope is None:
             raise DomainError(_("A reviewer needs the unit they review."))
         user.grants.append(RoleGrant(role=role, unit=scope))
     db.session.add(user)

@@ -10,6 +10,7 @@ from sqlalchemy import exists, select, true
 from learning.core import db
 from learning.core.permissions import is_admin
 from learning.org.models import RoleGrant, Unit
+from learning.core.permissions import Role
 
 
 def covers(user, unit_path):
@@ -19,7 +20,7 @@ def covers(user, unit_path):
     scope = Unit.__table__.alias("scope_unit")
     grants = RoleGrant.__table__
     return exists(select(grants.c.id).join(scope, scope.c.id == grants.c.unit_id).where(
-        grants.c.user_id == user.id, grants.c.role == "reviewer", unit_path.like(scope.c.path + "%")))
+        grants.c.user_id == user.id, grants.c.role == Role.REVIEWER, unit_path.like(scope.c.path + "%")))
 
 
 def reviews_unit(user, unit: Unit) -> bool:

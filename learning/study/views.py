@@ -11,6 +11,7 @@ from learning.study import attempts, errors, reading
 from learning.study.home import home_for
 from learning.core.permissions import SIGNED_IN, requires
 from learning.lessons.access import can_read_lesson
+from learning.lessons.models import LessonState
 
 bp = Blueprint("learn", __name__)
 
@@ -33,7 +34,7 @@ def search_page():
 @requires(SIGNED_IN)
 def lesson(slug: str):
     lesson, version = _readable(slug)
-    if lesson.state == "published":
+    if lesson.state == LessonState.PUBLISHED:
         progress = reading.record_opened(current_user, lesson)
     else:
         progress = None
@@ -67,6 +68,6 @@ def _readable(slug: str, published_only: bool = False):
     found = catalogue.lesson_for_reading(slug)
     if found is None or not can_read_lesson(current_user, found[0]):
         abort(404)
-    if published_only and found[0].state != "published":
+    if published_only and found[0].state != LessonState.PUBLISHED:
         abort(404)
     return found
