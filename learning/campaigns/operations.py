@@ -14,7 +14,7 @@ from learning.org.models import Unit, User
 from learning.core.errors import DomainError
 from learning.campaigns.access import can_assign_to, visible_to
 from learning.core.permissions import is_editor
-from learning.org.scope import covers
+from learning.org.scope import covered_units
 from learning.lessons.models import LessonState
 from learning.core.permissions import Role
 
@@ -92,10 +92,8 @@ def _common_scope(by: User, units: list[Unit]) -> int | None:
 
 def assignable_units(user: User) -> list[Unit]:
     """Units a campaign manager may assign to, in tree order."""
-    query = select(Unit).where(Unit.active.is_(True)).order_by(Unit.path)
-    if not is_editor(user):
-        query = query.where(covers(user, Unit.path))
-    return list(db.session.scalars(query))
+    query = select(Unit).order_by(Unit.path) if is_editor(user) else covered_units(user)
+    return list(db.session.scalars(query.where(Unit.active.is_(True))))
 
 
 def visible_campaigns(user: User) -> list[Campaign]:
