@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from learning import db, i18n
 from learning.config import load_config
+from learning.core import ratelimit  # registers the database:// storage and its table
 from learning.extensions import babel, csrf, limiter, login_manager
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     i18n.init_app(app)
+    ratelimit.init_app(app)
     limiter.init_app(app)
 
     from learning.web import assets, errors, register_blueprints, security
