@@ -136,7 +136,7 @@ def free_port() -> int:
 def gunicorn_serving(database_url: str, port: int, log_path: Path):
     """Serve app:app with two workers; configuration comes through the environment."""
     env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY=SECRET_KEY,
-               RATELIMIT_STORAGE_URI="memory://")
+               RATELIMIT_STORAGE_URI="database://")
     command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "app:app"]
     with open(log_path, "w") as log:
         server = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -276,7 +276,7 @@ def free_port() -> int:
 
 
 def start_gunicorn(url: str, secret: str, port: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret, "RATELIMIT_STORAGE_URI": "memory://"}
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret, "RATELIMIT_STORAGE_URI": "database://"}
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
          "--backlog", "2048", "--log-level", "warning", "app:app"],

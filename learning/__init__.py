@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from learning.core import db, i18n
 from learning.core.config import PROJECT_ROOT, load_config
+from learning.core import ratelimit  # registers the database:// storage and its table
 from learning.core.extensions import babel, csrf, limiter, login_manager
 
 
@@ -28,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     i18n.init_app(app)
+    ratelimit.init_app(app)
     limiter.init_app(app)
 
     from learning.core import assets, errors, lifecycle, security

@@ -1,0 +1,1 @@
+"""Infrastructure that serves every domain package (rate limiting, ...)."""

@@ -40,8 +40,10 @@ class Config:
     PASSWORD_HASH_MEMORY_KIB = 65536
     PASSWORD_HASH_PARALLELISM = 4
 
-    # Rate limits are shared between app processes through Redis in production.
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Rate limits are shared between app processes: in the app's database by
+    # default (learning/core/ratelimit.py), in Redis when set to redis://...
+    RATELIMIT_STORAGE_URI = "database://"
+    RATELIMIT_STRATEGY = "fixed-window"  # the only strategy database:// supports
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"  # per account and address
     LOGIN_RATE_LIMIT_PER_ADDRESS = "200 per minute"
