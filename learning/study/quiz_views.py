@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from learning.core import db
 from learning.models import Attempt
+from learning.study import completeness
 from learning.study import operations as study
 from learning.core.permissions import ATTEMPT_OWNER, SIGNED_IN, requires
 from learning.org.access import request_member, signed_out_or_not_found
@@ -24,10 +25,14 @@ def attempt(attempt_id: int):
     study.close_if_expired(item)
     if item.status != "open":
         return redirect(url_for("quiz.result", attempt_id=item.id))
-    error = None
+    error, unanswered = None, []
     if request.method == "POST":
+        action = request.form.get("action")
         try:
-            study.answer_by_form(item, _answers_from_form(item), submit=request.form.get("action") == "submit")
+            completeness.answer_by_form(item, _answers_from_form(item), submit=action in SUBMIT_ACTIONS,
+                                        confirmed=action == "submit_confirmed")
+        except completeness.UnansweredQuestions as refused:
+            unanswered = refused.missing  # the page asks; the answers are kept
         except study.AttemptRefused as refused:
             error = str(refused)  # the answers are kept even when submitting is refused
         else:
@@ -35,8 +40,14 @@ def attempt(attempt_id: int):
                 return redirect(url_for("quiz.result", attempt_id=item.id))
     return render_template("quiz/attempt.html", attempt=item, version=item.version,
                            questions=study.planned_questions(item), saved=study.saved_responses(item),
-                           time_left=study.time_left(item), error=error, seq_floor=study.highest_seq(item.id),
-                           just_saved=request.method == "POST" and error is None)
+                           time_left=study.time_left(item), error=error, unanswered=unanswered,
+                           seq_floor=study.highest_seq(item.id),
+                           just_saved=request.method == "POST" and error is None and not unanswered)
+
+
+# "submit" asks first when questions are unanswered; "submit_confirmed" is
+# the answer to that question (the warning's "Submit anyway").
+SUBMIT_ACTIONS = ("submit", "submit_confirmed")
 
 
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
@@ -78,12 +89,20 @@ def _int(value) -> int:
 @requires(ATTEMPT_OWNER)
 def submit(attempt_id: int):
     """Idempotent: submitting twice grades once. The member is not loaded:
-    claiming the attempt checks their session."""
+    claiming the attempt checks their session. With questions unanswered it
+    is refused (409, saying which) unless the request carries confirm=1,
+    which the page's script sends once the member confirmed."""
     wants_json = request.accept_mimetypes.best == "application/json"
     try:
-        study.submit(request_member(), attempt_id)
+        completeness.submit(request_member(), attempt_id, confirmed=_confirmed())
     except study.AttemptNotFound:
         return signed_out_or_not_found()
+    except completeness.UnansweredQuestions as refused:
+        if wants_json:
+            return jsonify(error=str(refused),
+                           unanswered=[{"number": q.number, "key": q.key} for q in refused.missing]), 409
+        flash(str(refused), "error")
+        return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
     except study.AttemptRefused as refused:
         if wants_json:
             return jsonify(error=str(refused)), 422
@@ -92,6 +111,14 @@ def submit(attempt_id: int):
     if wants_json:
         return jsonify(result=url_for("quiz.result", attempt_id=attempt_id))
     return redirect(url_for("quiz.result", attempt_id=attempt_id))
+
+
+def _confirmed() -> bool:
+    """confirm=1 in the script's JSON body or in a form post."""
+    payload = request.get_json(silent=True)
+    if isinstance(payload, dict) and payload.get("confirm") in (1, "1", True):
+        return True
+    return request.form.get("confirm") == "1"
 
 
 @bp.route("/attempts/<int:attempt_id>/result")
