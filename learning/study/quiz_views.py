@@ -16,6 +16,9 @@ from learning.study.access import owns_attempt
 bp = Blueprint("quiz", __name__)
 
 MAX_ANSWERS_PER_SAVE = 200
+# The quiz form's buttons: "submit" asks first when questions are unanswered;
+# "submit_confirmed" is the warning's "Submit anyway".
+SUBMIT_ACTIONS = ("submit", "submit_confirmed")
 
 
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
@@ -43,11 +46,6 @@ def attempt(attempt_id: int):
                            time_left=study.time_left(item), error=error, unanswered=unanswered,
                            seq_floor=study.highest_seq(item.id),
                            just_saved=request.method == "POST" and error is None and not unanswered)
-
-
-# "submit" asks first when questions are unanswered; "submit_confirmed" is
-# the answer to that question (the warning's "Submit anyway").
-SUBMIT_ACTIONS = ("submit", "submit_confirmed")
 
 
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
