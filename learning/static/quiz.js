@@ -36,7 +36,9 @@
   //   pending: question → {values, seq} not yet acknowledged by the server;
   //   acked:   question → {values, seq}, the newest save the server
   //            acknowledged to any tab;
-  //   submit:  the number of the latest press on Submit (0: none), and
+  //   submit:  the number of the latest press on Submit (0: none),
+  //   confirmed: the number of the latest one the member confirmed with
+  //            questions unanswered ("Submit anyway"), or the timer made, and
   //   refused: the number of the latest one the server refused.
   function stored() {
     try {
@@ -45,6 +47,7 @@
         saved.acked = saved.acked || {};
         saved.submit = +saved.submit || 0;  // true → 1, as an earlier version of this script kept it
         saved.refused = saved.refused || 0;
+        saved.confirmed = saved.confirmed || 0;
         return saved;
       }
     } catch (e) { /* private mode or corrupt: start afresh */ }
@@ -52,12 +55,14 @@
   }
 
   function load() {
-    return stored() || { seq: 0, pending: {}, acked: {}, submit: 0, refused: 0 };
+    return stored() || { seq: 0, pending: {}, acked: {}, submit: 0, refused: 0, confirmed: 0 };
   }
 
   function ackedSeq(key) { return state.acked[key] ? state.acked[key].seq : 0; }
 
   function submitPending() { return state.submit > state.refused; }
+
+  function submitConfirmed() { return state.confirmed >= state.submit; }
 
   // What another tab of this attempt wrote: for each question the newest
   // answer wins, whether still pending or acknowledged, and every box shows
@@ -67,6 +72,7 @@
     state.seq = Math.max(state.seq, other.seq || 0);
     state.submit = Math.max(state.submit, other.submit);
     state.refused = Math.max(state.refused, other.refused);
+    state.confirmed = Math.max(state.confirmed, other.confirmed);
     Object.keys(other.acked).forEach(function (key) {
       if (other.acked[key].seq > ackedSeq(key)) state.acked[key] = other.acked[key];
     });
@@ -239,15 +245,27 @@
     try { localStorage.removeItem(storeKey); } catch (e) { /* nothing to clear */ }
   }
 
-  function submit() {
+  // `confirm`: the member chose to submit with questions unanswered (or the
+  // time is up). Only then does the server submit an attempt with questions
+  // unanswered; otherwise it says which, and the page asks.
+  function submit(confirm) {
     if (!submitPending()) { state.seq += 1; state.submit = state.seq; }
+    if (confirm) state.confirmed = state.submit;
     persist();
     if (Object.keys(state.pending).length) {
       sync.textContent = navigator.onLine ? text("sending").replace("{n}", Object.keys(state.pending).length) : text("submitoffline");
       return flush();
     }
     sync.textContent = text("submitting");
-    return post(form.dataset.submitUrl).then(function (response) {
+    return post(form.dataset.submitUrl, submitConfirmed() ? { confirm: 1 } : {}).then(function (response) {
+      if (response.status === 409) {  // questions unanswered on the server: ask, as when the page counts them
+        return response.json().then(function (data) {
+          state.refused = Math.max(state.refused, state.submit);
+          persist();
+          summary();
+          askFirst(data.unanswered || [], data.error);
+        });
+      }
       if (response.status === 422) {  // refused (a reflection too short): say why, do not retry
         return response.json().then(function (data) {
           state.refused = Math.max(state.refused, state.submit);
@@ -293,8 +311,80 @@
   form.addEventListener("submit", function (event) {
     var action = (event.submitter && event.submitter.value) || pressed || "save";
     event.preventDefault();
-    if (action === "submit") submit(); else flush();
+    if (action === "submit") submitOrAsk();
+    else if (action === "submit_confirmed") { hideWarning(); submit(true); }
+    else flush();
   });
+
+  // Submitting with questions unanswered asks first, in the page: the
+  // warning (#unanswered, hidden in the HTML) says how many and which, with
+  // "Submit anyway" and "Keep answering". The page counts from what it
+  // holds, answers not yet sent included; the server counts again.
+  var warning = document.getElementById("unanswered");
+  var firstMissing = null;
+
+  function unansweredInPage() {
+    var missing = [];
+    form.querySelectorAll("fieldset.question").forEach(function (box, index) {
+      var given = valuesOf(box).some(function (value) { return value.trim() !== ""; });
+      if (!given) missing.push({ number: index + 1, key: box.dataset.key });
+    });
+    return missing;
+  }
+
+  function submitOrAsk() {
+    if (submitPending() && submitConfirmed()) return submit();  // confirmed already, still on its way
+    var missing = unansweredInPage();
+    if (!missing.length) { hideWarning(); return submit(); }
+    askFirst(missing);
+    return flush();  // the answers given so far still go to the server
+  }
+
+  function askFirst(missing, message) {
+    if (!warning || !missing.length) {
+      sync.dataset.state = "refused";
+      sync.textContent = message || "";
+      return;
+    }
+    var counts = [];
+    try { counts = JSON.parse(warning.dataset.tcounts || "[]"); } catch (e) { /* the server's message below */ }
+    warning.querySelector("#unanswered-title").textContent = counts[missing.length - 1] || message || String(missing.length);
+    var list = warning.querySelector(".unanswered-list");
+    list.textContent = "";
+    missing.forEach(function (question) {
+      var item = document.createElement("li"), link = document.createElement("a");
+      link.href = "#question-" + question.key;
+      link.textContent = (warning.dataset.tquestion || "{n}").replace("{n}", question.number);
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    firstMissing = missing[0].key;
+    warning.querySelector("#keep-answering").href = "#question-" + firstMissing;
+    warning.hidden = false;
+    warning.scrollIntoView({ block: "start" });
+    warning.focus({ preventScroll: true });
+  }
+
+  function hideWarning() {
+    if (warning) warning.hidden = true;
+  }
+
+  if (warning) {
+    warning.querySelector("#submit-anyway").addEventListener("click", function (event) {
+      event.preventDefault();
+      hideWarning();
+      submit(true);
+    });
+    warning.querySelector("#keep-answering").addEventListener("click", function (event) {
+      var box = firstMissing && fieldset(firstMissing);
+      if (!box) return;  // filled by the server: its link reopens the page at the question
+      event.preventDefault();
+      hideWarning();
+      box.scrollIntoView({ block: "start" });
+      var control = box.querySelector("input:not([type=hidden]), textarea");
+      if (control) control.focus({ preventScroll: true });
+    });
+  }
   window.addEventListener("online", function () { summary(); flush(); });
   window.addEventListener("storage", function (event) {  // another tab of this attempt wrote
     if (event.key !== storeKey || !event.newValue) return;  // removed: that tab saw the attempt end
@@ -323,7 +413,9 @@
       var left = Math.max(0, Math.round((end - Date.now()) / 1000));
       clock.textContent = Math.floor(left / 60) + ":" + ("0" + (left % 60)).slice(-2);
       timer.classList.toggle("urgent", left <= 60);
-      if (left === 0) { clearInterval(tick); submit(); }
+      // Time is up: what was saved is submitted, never asked about (this
+      // clock may run a little ahead of the server's, which would ask).
+      if (left === 0) { clearInterval(tick); hideWarning(); submit(true); }
     }, 1000);
   }
 

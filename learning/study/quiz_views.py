@@ -6,8 +6,8 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user
 
 from learning.core import db
-from learning.study.models import Attempt
 from learning.study import answers, attempts, errors, submission
+from learning.study.models import Attempt, AttemptStatus
 from learning.core.permissions import ATTEMPT_OWNER, SIGNED_IN, requires
 from learning.org.access import request_member, signed_out_or_not_found
 from learning.study.access import owns_attempt
@@ -15,6 +15,9 @@ from learning.study.access import owns_attempt
 bp = Blueprint("quiz", __name__)
 
 MAX_ANSWERS_PER_SAVE = 200
+# The quiz form's buttons: "submit" asks first when questions are unanswered;
+# "submit_confirmed" is the warning's "Submit anyway".
+SUBMIT_ACTIONS = ("submit", "submit_confirmed")
 
 
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
@@ -22,21 +25,26 @@ MAX_ANSWERS_PER_SAVE = 200
 def attempt(attempt_id: int):
     item = _own_attempt(attempt_id)
     submission.close_if_expired(item)
-    if item.status != "open":
+    if item.status != AttemptStatus.OPEN:
         return redirect(url_for("quiz.result", attempt_id=item.id))
-    error = None
+    error, unanswered = None, []
     if request.method == "POST":
+        action = request.form.get("action")
         try:
-            submission.answer_by_form(item, _answers_from_form(item), submit=request.form.get("action") == "submit")
+            submission.answer_by_form(item, _answers_from_form(item), submit=action in SUBMIT_ACTIONS,
+                                        confirmed=action == "submit_confirmed")
+        except errors.UnansweredQuestions as refused:
+            unanswered = refused.missing  # the page asks; the answers are kept
         except errors.AttemptRefused as refused:
             error = str(refused)  # the answers are kept even when submitting is refused
         else:
-            if item.status != "open":
+            if item.status != AttemptStatus.OPEN:
                 return redirect(url_for("quiz.result", attempt_id=item.id))
     return render_template("quiz/attempt.html", attempt=item, version=item.version,
                            questions=attempts.planned_questions(item), saved=answers.saved_responses(item),
-                           time_left=attempts.time_left(item), error=error, seq_floor=answers.highest_seq(item.id),
-                           just_saved=request.method == "POST" and error is None)
+                           time_left=attempts.time_left(item), error=error, unanswered=unanswered,
+                           seq_floor=answers.highest_seq(item.id),
+                           just_saved=request.method == "POST" and error is None and not unanswered)
 
 
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
@@ -78,12 +86,20 @@ def _int(value) -> int:
 @requires(ATTEMPT_OWNER)
 def submit(attempt_id: int):
     """Idempotent: submitting twice grades once. The member is not loaded:
-    claiming the attempt checks their session."""
+    claiming the attempt checks their session. With questions unanswered it
+    is refused (409, saying which) unless the request carries confirm=1,
+    which the page's script sends once the member confirmed."""
     wants_json = request.accept_mimetypes.best == "application/json"
     try:
-        submission.submit(request_member(), attempt_id)
+        submission.submit(request_member(), attempt_id, confirmed=_confirmed())
     except errors.AttemptNotFound:
         return signed_out_or_not_found()
+    except errors.UnansweredQuestions as refused:
+        if wants_json:
+            return jsonify(error=str(refused),
+                           unanswered=[{"number": q.number, "key": q.key} for q in refused.missing]), 409
+        flash(str(refused), "error")
+        return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
     except errors.AttemptRefused as refused:
         if wants_json:
             return jsonify(error=str(refused)), 422
@@ -94,12 +110,20 @@ def submit(attempt_id: int):
     return redirect(url_for("quiz.result", attempt_id=attempt_id))
 
 
+def _confirmed() -> bool:
+    """confirm=1 in the script's JSON body or in a form post."""
+    payload = request.get_json(silent=True)
+    if isinstance(payload, dict) and payload.get("confirm") in (1, "1", True):
+        return True
+    return request.form.get("confirm") == "1"
+
+
 @bp.route("/attempts/<int:attempt_id>/result")
 @requires(SIGNED_IN)
 def result(attempt_id: int):
     item = _own_attempt(attempt_id)
     submission.close_if_expired(item)
-    if item.status == "open":
+    if item.status == AttemptStatus.OPEN:
         return redirect(url_for("quiz.attempt", attempt_id=item.id))
     return render_template("quiz/result.html", attempt=item, version=item.version,
                            questions=attempts.planned_questions(item), saved=answers.saved_responses(item),

@@ -26,32 +26,40 @@ from learning.lessons.authoring import KINDS
 from learning.lessons.versions import quiz_questions, version_settings
 from learning.org.access import Member, owner_condition
 from learning.study.answers import IncomingAnswer, _attempt_state, save_answers
-from learning.study.errors import AttemptNotFound, AttemptRefused
+from learning.study.completeness import unanswered_questions
+from learning.study.errors import AttemptNotFound, AttemptRefused, UnansweredQuestions
 from learning.study.grading import grade_attempt
 from learning.study.models import GRACE, Answer, Attempt, AttemptStatus, LessonProgress
 from learning.study.progress import ROLL_UP_COLUMNS, AttemptOutcome, rolled_up
 
 
-def answer_by_form(attempt: Attempt, incoming: list[IncomingAnswer], submit: bool) -> None:
+def answer_by_form(attempt: Attempt, incoming: list[IncomingAnswer], *, submit: bool,
+                   confirmed: bool = False) -> None:
     """The quiz's plain form (no script): keep the answers it carries, then
     submit if asked. The answers are kept even when the submission is
-    refused (a reflection outside its word limits): submitting changes
-    nothing when it refuses, so the request still commits them."""
+    refused (questions unanswered and not confirmed, a reflection outside
+    its word limits): submitting changes nothing when it refuses, so the
+    request still commits them."""
     save_answers(Member(user_id=attempt.user_id), attempt.id, incoming)
     if submit:
-        submit_attempt(attempt)
+        submit_attempt(attempt, confirmed=confirmed)
 
-def submit_attempt(attempt: Attempt, *, auto: bool = False) -> Attempt:
+
+def submit_attempt(attempt: Attempt, *, auto: bool = False, confirmed: bool = False) -> Attempt:
     """submit() for a caller holding the attempt object, which it refreshes."""
-    submit(Member(user_id=attempt.user_id), attempt.id, auto=auto)
+    submit(Member(user_id=attempt.user_id), attempt.id, auto=auto, confirmed=confirmed)
     db.session.refresh(attempt)
     return attempt
 
-def submit(member: Member, attempt_id: int, *, auto: bool = False) -> None:
+
+def submit(member: Member, attempt_id: int, *, auto: bool = False, confirmed: bool = False) -> None:
     """Grade a member's attempt once. A second submit (double tap, retry,
     replay) changes nothing. A member's own submission is refused while a
-    reflection is outside its word limits, and the refusal changes nothing; when the
-    time runs out, what was saved is submitted as it is.
+    reflection is outside its word limits (AttemptRefused), then while
+    questions are unanswered unless they `confirmed` leaving them so
+    (UnansweredQuestions); a refusal changes nothing. Once the deadline has
+    passed nothing is asked, and after its grace what was saved is submitted
+    as it is, word limits or not.
 
     Prebuilt Core statements, one round trip each: claim the attempt (its
     row stays locked until commit, so no answer can be saved meanwhile), read
@@ -75,10 +83,13 @@ def submit(member: Member, attempt_id: int, *, auto: bool = False) -> None:
     if not auto:
         problems = submission_problems(version_id, plan, responses)
         if problems:
-            # A refusal changes nothing: the attempt is open again before
-            # anyone can see it was claimed (its row is still locked by us).
-            connection.execute(_release_claim_statement(), {"attempt": attempt_id})
+            _release_claim(attempt_id)
             raise AttemptRefused(" ".join(problems))
+        missing = unanswered_questions(plan, responses)
+        time_up = deadline_at is not None and now >= deadline_at  # the phone's timer submits: never ask
+        if missing and not confirmed and not time_up:
+            _release_claim(attempt_id)
+            raise UnansweredQuestions(missing)
     grade = grade_attempt(quiz_questions(version_id).values(), responses)
     written = {"attempt": attempt_id, "score": grade.score, "max_score": grade.max_score, "percent": grade.percent,
                "passed": grade.passed(settings.pass_mark)}
@@ -86,6 +97,7 @@ def submit(member: Member, attempt_id: int, *, auto: bool = False) -> None:
     outcome = AttemptOutcome(user_id, lesson_id, version_id, settings, grade.percent, responses, reviewed,
                              earlier_percents)
     _record_grade_and_progress(written, outcome, progress)
+
 
 def submission_problems(version_id: int, plan: list[dict], responses: dict[str, Any]) -> list[str]:
     """Why the member may not submit these responses yet (a reflection
@@ -99,6 +111,7 @@ def submission_problems(version_id: int, plan: list[dict], responses: dict[str, 
             problems.append(_("Question %(n)s: %(problem)s", n=number, problem=problem))
     return problems
 
+
 @prebuilt
 def _claim_statement(by_session: bool):
     attempts = Attempt.__table__
@@ -110,11 +123,19 @@ def _claim_statement(by_session: bool):
             .returning(attempts.c.user_id, attempts.c.version_id, attempts.c.lesson_id, attempts.c.plan,
                        attempts.c.deadline_at))
 
+
+def _release_claim(attempt_id: int) -> None:
+    """A refusal changes nothing: the attempt is open again before anyone can
+    see it was claimed (its row is still locked by this transaction)."""
+    db.connection().execute(_release_claim_statement(), {"attempt": attempt_id})
+
+
 @prebuilt
 def _release_claim_statement():
     attempts = Attempt.__table__
     return (update(attempts).where(attempts.c.id == bindparam("attempt"))
             .values(status=AttemptStatus.OPEN, submitted_at=None, auto_submitted=False))
+
 
 @prebuilt
 def _grade_statement():
@@ -123,6 +144,7 @@ def _grade_statement():
             .values(score=bindparam("score"), max_score=bindparam("max_score"), percent=bindparam("percent"),
                     passed=bindparam("passed"))
             .returning(attempts.c.id))
+
 
 @prebuilt
 def _grade_and_progress_statement():
@@ -137,6 +159,7 @@ def _grade_and_progress_statement():
 ROLL_UP_READS = ("id", "revision", "read_at", "quiz_passed_at", "reflection_submitted_at", "completed_at",
                  "attempts_used", "counted_percent", "on_time")
 
+
 def _answers_and_progress_select(*extra):
     """One row per answer (or one row for none), each with the progress row."""
     attempts, answers, progress = Attempt.__table__, Answer.__table__, LessonProgress.__table__
@@ -147,9 +170,11 @@ def _answers_and_progress_select(*extra):
                                                    progress.c.lesson_id == attempts.c.lesson_id)))
             .where(attempts.c.id == bindparam("attempt")))
 
+
 @prebuilt
 def _answers_and_progress_query():
     return _answers_and_progress_select()
+
 
 @prebuilt
 def _answers_progress_and_percents_query():
@@ -164,6 +189,7 @@ def _answers_progress_and_percents_query():
                 .scalar_subquery())
     return _answers_and_progress_select(percents.label("earlier_percents"))
 
+
 def _answers_and_progress(attempt_id: int, with_earlier_percents: bool = False
                           ) -> tuple[dict[str, Any], dict[str, Any] | None, list[float]]:
     query = _answers_progress_and_percents_query() if with_earlier_percents else _answers_and_progress_query()
@@ -176,6 +202,7 @@ def _answers_and_progress(attempt_id: int, with_earlier_percents: bool = False
     text = first[2 + len(ROLL_UP_READS)] if with_earlier_percents and first is not None else None
     return responses, progress, [float(p) for p in text.split(",")] if text else []
 
+
 def close_all_expired(now: datetime | None = None) -> int:
     """Submit every open attempt whose time ran out (members who never came
     back), so progress and reports see them. Run from cron via the CLI."""
@@ -186,12 +213,14 @@ def close_all_expired(now: datetime | None = None) -> int:
         submit(Member(user_id=user_id), attempt_id, auto=True)
     return len(expired)
 
+
 def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
     """Submit, with what was saved, an attempt whose time (and grace) ran out."""
     if attempt.status == AttemptStatus.OPEN and attempt.deadline_at and (now or utcnow()) > attempt.deadline_at + GRACE:
         submit_attempt(attempt, auto=True)
         return True
     return False
+
 
 def _record_grade_and_progress(grade: dict[str, Any], outcome: AttemptOutcome,
                                progress: dict[str, Any] | None) -> None:
@@ -216,18 +245,22 @@ def _record_grade_and_progress(grade: dict[str, Any], outcome: AttemptOutcome,
     if orm_copy is not None:
         db.session.expire(orm_copy)
 
+
 def _rolled_up(progress: dict[str, Any], outcome: AttemptOutcome) -> dict[str, Any]:
     """The progress columns after the attempt, by the rules of study.progress."""
     return rolled_up(progress, outcome, lambda: due_date(outcome.user_id, outcome.lesson_id, vietnam_today()),
                      utcnow())
 
+
 def _progress_params(progress: dict[str, Any], outcome: AttemptOutcome) -> dict[str, Any]:
     return {**_rolled_up(progress, outcome), "row": progress["id"], "seen": progress["revision"]}
+
 
 def _write_progress(progress: dict[str, Any], values: dict[str, Any]) -> bool:
     result = db.connection().execute(
         _progress_update_statement(), {**values, "row": progress["id"], "seen": progress["revision"]})
     return result.rowcount == 1
+
 
 @prebuilt
 def _progress_update_statement():
@@ -236,11 +269,13 @@ def _progress_update_statement():
             .values(**{name: bindparam(name) for name in ROLL_UP_COLUMNS},
                     revision=table.c.revision + 1))
 
+
 def _locked_progress(user_id: int, lesson_id: int) -> dict[str, Any]:
     """The member's progress row, created if missing, locked until commit (the
     upsert takes the row lock on PostgreSQL; SQLite has one writer anyway)."""
     return dict(db.connection().execute(_lock_progress_statement(), {
         "member": user_id, "lesson": lesson_id, "now": utcnow()}).mappings().one())
+
 
 @prebuilt
 def _lock_progress_statement():

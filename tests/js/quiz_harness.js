@@ -24,14 +24,52 @@ function serverSave(body) {
   return { attempt: 1, saved, stale, seconds_left: null };
 }
 
-function makeTab(name, keys) {
-  const tab = { name, timers: [], listeners: {}, storageQueue: [], fetches: [], log: [] };
+// A stand-in element: what the script touches of the unanswered warning.
+function element(props = {}) {
+  const el = { hidden: false, dataset: {}, children: [], listeners: {}, href: "", focused: false, scrolled: false,
+    ...props };
+  let text = "";
+  Object.defineProperty(el, "textContent", {
+    get: () => text + el.children.map(c => c.textContent).join(""),
+    set: v => { text = String(v); el.children = []; },
+  });
+  el.appendChild = child => { el.children.push(child); return child; };
+  el.addEventListener = (t, f) => { (el.listeners[t] = el.listeners[t] || []).push(f); };
+  el.click = () => { const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    (el.listeners.click || []).forEach(f => f(event)); return event; };
+  el.focus = () => { el.focused = true; };
+  el.scrollIntoView = () => { el.scrolled = true; };
+  return el;
+}
+
+// The warning as templates/quiz/_unanswered.html renders it, hidden.
+function makeWarning() {
+  const parts = { "#unanswered-title": element(), ".unanswered-list": element(),
+    "#submit-anyway": element(), "#keep-answering": element({ href: "/attempts/1" }) };
+  const warning = element({ hidden: true, parts,
+    dataset: { tcounts: JSON.stringify(["1 câu chưa trả lời", "2 câu chưa trả lời", "3 câu chưa trả lời"]),
+               tquestion: "Câu {n}" } });
+  warning.querySelector = s => parts[s] || null;
+  warning.title = () => parts["#unanswered-title"].textContent;
+  warning.links = () => parts[".unanswered-list"].children.map(li => li.children[0]);
+  return warning;
+}
+
+// `checked`: question → the choice the page shows as saved when it opens;
+// `secondsLeft`: the attempt's time limit, as the page's countdown starts it.
+function makeTab(name, keys, { checked = {}, secondsLeft = null } = {}) {
+  const tab = { name, timers: [], intervals: [], listeners: {}, storageQueue: [], fetches: [], log: [] };
+  const timer = secondsLeft === null ? null : element({ dataset: { secondsLeft: String(secondsLeft) },
+    classList: { toggle() {} } });
+  if (timer) { const clock = element(); timer.querySelector = () => clock; }
   const boxes = {};
   keys.forEach(k => {
-    const inputs = ["a", "b", "c"].map(v => ({ type: "radio", value: v, checked: false }));
+    const inputs = ["a", "b", "c"].map(v => ({ type: "radio", value: v, checked: checked[k] === v, focus() {} }));
     const line = { dataset: {}, textContent: "" };
-    boxes[k] = { dataset: { key: k }, inputs, line,
-      querySelectorAll: () => inputs, querySelector: s => s === ".qstatus" ? line : null,
+    boxes[k] = { dataset: { key: k }, inputs, line, scrolled: false,
+      querySelectorAll: () => inputs,
+      querySelector: s => s === ".qstatus" ? line : s.startsWith("input") ? inputs[0] : null,
+      scrollIntoView() { this.scrolled = true; },
       closest: () => boxes[k] };
   });
   tab.boxes = boxes;
@@ -42,10 +80,14 @@ function makeTab(name, keys) {
     addEventListener: (t, f) => { (tab.listeners["form:" + t] = tab.listeners["form:" + t] || []).push(f); },
   };
   const sync = { dataset: {}, textContent: "" };
+  const warning = makeWarning();
+  tab.warning = warning;
+  tab.sync = sync;
   const document = {
     querySelector: () => null,
-    getElementById: id => id === "quiz-form" ? form : id === "sync" ? sync : id === "timer" ? null
-      : boxes[id.replace("question-", "")] || null,
+    getElementById: id => id === "quiz-form" ? form : id === "sync" ? sync : id === "timer" ? timer
+      : id === "unanswered" ? warning : boxes[id.replace("question-", "")] || null,
+    createElement: tag => element({ tagName: tag.toUpperCase() }),
   };
   const localStorage = {
     getItem: k => (k in shared ? shared[k] : null),
@@ -63,7 +105,8 @@ function makeTab(name, keys) {
     window, document, localStorage, navigator: { onLine: true }, JSON, Object, Math, parseInt, Promise, Error, console,
     setTimeout: (f, ms) => { const id = ++timerId; tab.timers.push({ id, f, ms }); return id; },
     clearTimeout: id => { tab.timers = tab.timers.filter(t => t.id !== id); },
-    setInterval: () => 0, clearInterval: () => {},
+    setInterval: f => { tab.intervals.push(f); return tab.intervals.length; }, clearInterval: () => {},
+    Date,
   };
   ctx.fetch = window.fetch;
   tab.ctx = ctx;

@@ -66,7 +66,8 @@ test("unsent answers of two tabs are both kept on the phone", async () => {
 
 test("a press on Submit kept on the phone survives the other tab's writes", async () => {
   reset();
-  const a = makeTab("A", ["q1", "q2"]), b = makeTab("B", ["q1", "q2"]);
+  const answered = { checked: { q1: "a", q2: "c" } };  // saved earlier: the page opens with them
+  const a = makeTab("A", ["q1", "q2"], answered), b = makeTab("B", ["q1", "q2"], answered);
   await tick(); a.timers = []; b.timers = [];
   press(a, "submit"); a.fetches = [];  // offline
   b.deliverStorage(); b.choose("q2", "b"); b.timers = [];
@@ -75,7 +76,7 @@ test("a press on Submit kept on the phone survives the other tab's writes", asyn
 
 test("a refused submission is not retried when the other tab writes", async () => {
   reset();
-  const a = makeTab("A", ["q1"]), b = makeTab("B", ["q1"]);
+  const a = makeTab("A", ["q1"], { checked: { q1: "b" } }), b = makeTab("B", ["q1"], { checked: { q1: "b" } });
   await tick(); a.timers = []; b.timers = [];
   press(a, "submit"); await tick();
   const request = a.fetches.shift();

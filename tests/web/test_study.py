@@ -200,7 +200,8 @@ def test_attempts_allowed_are_not_exceeded(client, login, member, lesson):
     allowed = lesson.versions[-1].settings["attempts_allowed"]
     for _ in range(allowed):
         attempt = start(client, lesson)
-        client.submit(f"/attempts/{attempt.id}", {**form_of(attempt, nothing_but_the_reflection), "action": "submit"})
+        client.submit(f"/attempts/{attempt.id}",
+                      {**form_of(attempt, nothing_but_the_reflection), "action": "submit_confirmed"})
     response = client.submit(f"/lessons/{lesson.slug}/quiz", token_from=f"/lessons/{lesson.slug}")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/lessons/{lesson.slug}")
     assert "đã dùng hết" in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -420,7 +421,8 @@ def test_saving_or_submitting_needs_a_session(client, member, lesson, login):
 def test_counted_score_follows_the_lessons_rule(client, login, member, lesson):
     login(member)
     wrong = start(client, lesson)
-    client.submit(f"/attempts/{wrong.id}", {**form_of(wrong, nothing_but_the_reflection), "action": "submit"})  # 0%
+    client.submit(f"/attempts/{wrong.id}",
+                  {**form_of(wrong, nothing_but_the_reflection), "action": "submit_confirmed"})  # 0%
     right = start(client, lesson)
     client.submit(f"/attempts/{right.id}", {**form_of(right), "action": "submit"})
     db.session.expire_all()
@@ -435,7 +437,7 @@ def test_the_average_rule_counts_every_attempt(client, login, member, publish_fi
     login(member)
     for values_for in (correct_values, nothing_but_the_reflection, correct_values):
         attempt = start(client, lesson)
-        client.submit(f"/attempts/{attempt.id}", {**form_of(attempt, values_for), "action": "submit"})
+        client.submit(f"/attempts/{attempt.id}", {**form_of(attempt, values_for), "action": "submit_confirmed"})
     db.session.expire_all()
     percents = db.session.scalars(select(Attempt.percent).order_by(Attempt.number)).all()
     progress = db.session.scalars(select(LessonProgress)).one()
@@ -448,7 +450,7 @@ def test_correct_answers_hidden_when_the_settings_say_so(client, login, member, 
     assert lesson.versions[-1].settings["show_answers"] == "never"
     login(member)
     attempt = start(client, lesson)
-    client.submit(f"/attempts/{attempt.id}", {"action": "submit"})
+    client.submit(f"/attempts/{attempt.id}", {"action": "submit_confirmed"})
     html = client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)
     assert "chưa hiện đáp án" in html
     assert "Đáp án được chấp nhận" not in html and 'class="tag ok"' not in html
@@ -605,7 +607,7 @@ def test_answers_shown_after_the_campaign_closes_only(client, login, member, pub
     assert lesson.versions[-1].settings["show_answers"] == "after_close"
     login(member)
     attempt = start(client, lesson)
-    client.submit(f"/attempts/{attempt.id}", {"action": "submit"})
+    client.submit(f"/attempts/{attempt.id}", {"action": "submit_confirmed"})
     assert "chưa hiện đáp án" in client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)  # no campaign
     admin = make_user(role="admin", phone="0966666666")
     today = vietnam_today()
