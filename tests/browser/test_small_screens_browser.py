@@ -42,8 +42,11 @@ def _placeholder_fits(page) -> bool:
     return page.evaluate("""(() => {
       const box = document.getElementById('q');
       if (box.scrollWidth > box.clientWidth) return false;
-      const probe = box.cloneNode(); probe.removeAttribute('id'); probe.value = box.placeholder;
-      box.after(probe); const fits = probe.scrollWidth <= probe.clientWidth; probe.remove();
+      const probe = box.cloneNode(); probe.removeAttribute('id');
+      probe.type = 'text'; probe.value = box.placeholder;  // a search box with a value grows a clear button
+      probe.style.position = 'absolute'; probe.style.width = box.getBoundingClientRect().width + 'px';
+      probe.style.flex = 'none'; document.body.append(probe);  // same width, outside the form's layout
+      const fits = probe.scrollWidth <= probe.clientWidth; probe.remove();
       return fits; })()""")
 
 
@@ -119,5 +122,31 @@ def test_the_editor_and_the_header_share_one_width_at_1280(browser, live_server,
         assert edges[0] == edges[1] == edges[2], edges
         assert edges[2][1] - edges[2][0] > 1000  # the editor does use the wide screen
         shot(page, "editor-1280")
+    finally:
+        context.close()
+
+
+def test_campaign_days_are_typed_as_the_page_says_in_an_english_chromium(browser, live_server, make_user, publish_file):
+    publish_file()
+    editor = make_user(role="editor")
+    context = browser.new_context(viewport={"width": 360, "height": 800}, is_mobile=True, has_touch=True, locale="en-US")
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, editor.phone, PASSWORD)
+        page.goto(f"{live_server}/campaigns/new")
+        assert page.get_attribute("#closes_on", "placeholder") == "dd/mm/yyyy"
+        assert page.evaluate("document.getElementById('closes_on').type") == "text"  # no mm/dd/yyyy picker
+        # The pattern is one the browser accepts (an invalid one would be ignored).
+        page.fill("#closes_on", "15/05")
+        assert page.evaluate("document.getElementById('closes_on').validity.patternMismatch")
+        page.fill("#closes_on", "15/05/2031")
+        assert not page.evaluate("document.getElementById('closes_on').validity.patternMismatch")
+        page.fill("#title", "Đợt học thử")
+        page.locator("input[name=lessons]").first.check()
+        page.locator("input[name=units]").first.check()
+        shot(page, "campaign-new-360-en-US")
+        page.click("button.primary")
+        assert "15/05/2031" in page.locator(".facts").inner_text()
+        assert no_horizontal_scroll(page)
     finally:
         context.close()
