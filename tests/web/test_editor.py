@@ -203,3 +203,13 @@ def test_the_editors_menu_links_the_guide(client, make_user, login):
     start = home.index('<nav class="menu')
     menu = home[start:home.index("</nav>", start)]
     assert 'href="/edit/guide"' in menu
+
+
+def test_a_text_too_long_to_keep_says_not_published_and_nothing_saved(client, make_user, login):
+    from learning.lessons.views import MAX_SOURCE_CHARS
+    _editor(make_user, login)
+    too_long = SOURCE + "\n" + "x" * MAX_SOURCE_CHARS
+    html = client.submit("/edit/new", {"source": too_long, "action": "publish"}).get_data(as_text=True)
+    summary, above = _outcome(html)
+    assert above and "Chưa xuất bản" in summary and "Chưa lưu gì." in summary
+    assert db.session.scalar(select(func.count()).select_from(Lesson)) == 0
