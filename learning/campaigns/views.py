@@ -1,7 +1,8 @@
 """Study campaigns: editors and admins for any unit, reviewers for their own."""
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -56,15 +57,26 @@ def show(campaign_id: int):
     return render_template("campaigns/show.html", campaign=campaign)
 
 
+# The form asks for dd/mm/yyyy; d/m/yyyy is as clear, and a phone's number pad
+# may offer "." or "-" but no "/", or nothing but digits (ddmmyyyy).
+_TYPED_DAY = re.compile(r"([0-9]{1,2})([/.\- ])([0-9]{1,2})\2([0-9]{4})")
+_DIGITS_DAY = re.compile(r"([0-9]{2})()([0-9]{2})([0-9]{4})")
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # what a date picker or a script sends
+
+
 def parse_day(value: str | None) -> date | None:
-    """ISO (from a date picker) or dd/mm/yyyy (typed)."""
+    """dd/mm/yyyy as typed (see above), or ISO yyyy-mm-dd; None if it is not a real day."""
     value = (value or "").strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    return None
+    if match := _ISO_DAY.fullmatch(value):
+        year, month, day = match.groups()
+    elif match := _TYPED_DAY.fullmatch(value) or _DIGITS_DAY.fullmatch(value):
+        day, _separator, month, year = match.groups()
+    else:
+        return None
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 def _ints(values: list[str]) -> list[int]:

@@ -1,5 +1,6 @@
 """Editors: the lesson list, writing with preview, publishing, archiving,
-version history and diffs. Every route here is for editors and admins only."""
+version history and diffs, the editors' guide. Every route here is for editors
+and admins only."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -11,7 +12,10 @@ from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
 from learning.core import db
-from learning.lessons.models import Lesson, LessonVersion
+from learning.core.config import PROJECT_ROOT
+from learning.core.memo import remembered
+from learning.lessons.authoring import render_markdown
+from learning.lessons.models import Lesson, LessonState, LessonVersion
 from learning.core.errors import DomainError
 from learning.lessons import publishing
 from learning.lessons.diff import diff_versions
@@ -70,25 +74,32 @@ def _editor(form: SourceForm, lesson: Lesson | None):
     if outcome.published is not None:
         flash(_publish_message(outcome), "success")
         return redirect(url_for("edit.lesson", lesson_id=outcome.lesson.id))
-    if action == "save":
+    if action == "save" and not outcome.problems:
         flash(_("Draft saved."), "success")
         return redirect(url_for("edit.lesson", lesson_id=outcome.lesson.id))
     if outcome.lesson is not None:
         form.revision.data = str(outcome.lesson.draft_revision)
-    return _editor_page(form, outcome.lesson, [(p.line, p.message) for p in outcome.problems], outcome.preview)
+    return _editor_page(form, outcome.lesson, [(p.line, p.message) for p in outcome.problems], outcome.preview,
+                        saved=action in ("save", "publish"))
 
 
 def _publish_message(outcome) -> str:
     number = outcome.published.version.number
     if not outcome.published.changed:
         return _("Nothing changed since version %(n)s.", n=number)
-    if outcome.lesson.state == "archived":
+    if outcome.lesson.state == LessonState.ARCHIVED:
         return _("Published version %(n)s. The lesson stays archived until you publish it again.", n=number)
     return _("Published version %(n)s.", n=number)
 
 
-def _editor_page(form: SourceForm, lesson: Lesson | None, problems, preview):
-    return render_template("edit/editor.html", form=form, lesson=lesson, problems=problems, preview=preview)
+def _editor_page(form: SourceForm, lesson: Lesson | None, problems, preview, saved: bool = False):
+    """`problems` of a press of Preview, Save or Publish come first on the page,
+    above the text box, saying what the press did (`saved`: the draft was kept)."""
+    pressed = None
+    if form.is_submitted():
+        pressed = request.form.get("action") if request.form.get("action") in ("save", "publish") else "preview"
+    return render_template("edit/editor.html", form=form, lesson=lesson, problems=problems, preview=preview,
+                           pressed=pressed, saved=saved)
 
 
 @bp.route("/preview", methods=["POST"])
@@ -155,6 +166,52 @@ def diff(lesson_id: int):
     old_number = request.args.get("from", max(new_number - 1, 1), type=int)
     old, new = _get_version(item, old_number), _get_version(item, new_number)
     return render_template("edit/diff.html", lesson=item, old=old, new=new, diff=diff_versions(old, new))
+
+
+# The editors' documentation as pages: name -> (file in docs/, its language, endpoint).
+GUIDES = {
+    "guide": ("authoring.md", "vi", "edit.guide"),
+    "format": ("lesson-format.md", "en", "edit.format_reference"),
+}
+
+
+@bp.route("/guide")
+@requires(EDITORS)
+def guide():
+    return _guide_page("guide")
+
+
+@bp.route("/format")
+@requires(EDITORS)
+def format_reference():
+    return _guide_page("format")
+
+
+def _guide_page(name: str):
+    filename, language, _endpoint = GUIDES[name]
+    page = remembered("editor_guides", name, lambda: _render_guide(PROJECT_ROOT / "docs" / filename), limit=8)
+    if page is None:
+        abort(404)
+    title, body, sections = page
+    # The two documents name each other by file; here they link to each other's page.
+    for other_file, _language, endpoint in GUIDES.values():
+        body = body.replace(f"<code>docs/{other_file}</code>",
+                            f'<a href="{url_for(endpoint)}"><code>docs/{other_file}</code></a>')
+    return render_template("edit/guide.html", name=name, language=language, title=title, body=body,
+                           sections=[s for s in sections if s.level == 2])
+
+
+def _render_guide(path):
+    """A document of docs/ rendered as a lesson body is (the same Markdown and
+    sanitiser); its first line, `# Title`, is the page's heading. Read once per
+    process: the documents do not change while the app runs."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    first, _newline, rest = text.partition("\n")
+    body, sections = render_markdown(rest)
+    return first.removeprefix("# ").strip(), body, sections
 
 
 def _get_lesson(lesson_id: int) -> Lesson:

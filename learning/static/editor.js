@@ -29,9 +29,15 @@
     timer = setTimeout(refresh, 600);
   });
 
-  // "Line 12" in the problem list selects that line in the text.
-  side.addEventListener("click", function (event) {
-    var link = event.target.closest("[data-line]");
+  // After a press with problems, their summary is at the top: take the focus
+  // there so that a screen reader reads it first too.
+  var outcome = document.getElementById("outcome");
+  if (outcome) outcome.focus({ preventScroll: true });
+
+  // "Line 12" in a problem list (the summary at the top, or the live one
+  // beside the text) selects that line in the text.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-line]");
     if (!link) return;
     event.preventDefault();
     var lines = source.value.split("\n");

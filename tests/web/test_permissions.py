@@ -30,6 +30,8 @@ EXPECTED = {
     "edit.versions": EDITORS,
     "edit.version": EDITORS,
     "edit.diff": EDITORS,
+    "edit.guide": EDITORS,
+    "edit.format_reference": EDITORS,
 }
 
 ROLES = ["anonymous", "member", "reviewer", "editor", "admin"]
