@@ -44,7 +44,6 @@ POST_ROUTES = {
 }
 
 NUL = "a\x00b"
-SURROGATE = "a\ud800b"  # what a JSON "\ud800" escape decodes to
 
 # What each form route reads, with values it accepts; a NUL in any of them
 # must be refused with a 400.
