@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from learning.core import db
 from learning.core.clock import vietnam_today
+from learning.core.input import InvalidInput, storable_form, unstorable_field, unstorable_message, whole_number
 from learning.campaigns.models import Campaign
 from learning.campaigns import operations as campaigns
 from learning.lessons.catalogue import published_lessons
@@ -31,21 +32,47 @@ def index():
 def new():
     errors: dict[str, str] = {}
     form = request.form
+    status = 200
     if request.method == "POST":
-        data = campaigns.CampaignInput(
-            title=form.get("title", ""), description=form.get("description", ""),
-            opens_on=parse_day(form.get("opens_on")), closes_on=parse_day(form.get("closes_on")),
-            lesson_ids=_ints(form.getlist("lessons")), unit_ids=_ints(form.getlist("units")),
-        )
         try:
-            campaign = campaigns.create_campaign(current_user, data)
-        except campaigns.CampaignInvalid as invalid:
-            errors = invalid.errors
+            data = _campaign_input(form)
+        except InvalidInput as invalid:  # nothing is written; the form comes back without what was refused
+            errors, form, status = _refusal(invalid), storable_form(form), 400
         else:
-            flash(_("Campaign created."), "success")
-            return redirect(url_for("campaigns.show", campaign_id=campaign.id))
+            try:
+                campaign = campaigns.create_campaign(current_user, data)
+            except campaigns.CampaignInvalid as invalid:
+                errors = invalid.errors
+            else:
+                flash(_("Campaign created."), "success")
+                return redirect(url_for("campaigns.show", campaign_id=campaign.id))
     return render_template("campaigns/new.html", errors=errors, form=form, lessons=published_lessons(),
-                           units=campaigns.assignable_units(current_user), today=vietnam_today())
+                           units=campaigns.assignable_units(current_user), today=vietnam_today()), status
+
+
+def _labels() -> dict[str, str]:
+    return {"title": _("Title"), "description": _("Description"), "opens_on": _("Opens on"),
+            "closes_on": _("Due on"), "lessons": _("Lessons"), "units": _("Assigned to")}
+
+
+def _campaign_input(form) -> campaigns.CampaignInput:
+    """The form's fields, or InvalidInput naming the first one at fault."""
+    refused = unstorable_field(form)
+    if refused is not None:
+        raise InvalidInput(unstorable_message(_labels().get(refused, _("The form"))), field=refused)
+    return campaigns.CampaignInput(
+        title=form.get("title", ""), description=form.get("description", ""),
+        opens_on=parse_day(form.get("opens_on")), closes_on=parse_day(form.get("closes_on")),
+        lesson_ids=_ids(form, "lessons"), unit_ids=_ids(form, "units"),
+    )
+
+
+def _refusal(invalid: InvalidInput) -> dict[str, str]:
+    """Shown on its field, or above the form when the field is none of its own."""
+    if invalid.field in _labels():
+        return {invalid.field: str(invalid)}
+    flash(str(invalid), "error")
+    return {}
 
 
 @bp.route("/<int:campaign_id>")
@@ -79,5 +106,10 @@ def parse_day(value: str | None) -> date | None:
         return None
 
 
-def _ints(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
+def _ids(form, name: str) -> list[int]:
+    """The ticked boxes' ids. The page only sends the numbers it lists; an
+    empty value is no box."""
+    try:
+        return [whole_number(value, _labels()[name]) for value in form.getlist(name) if value]
+    except InvalidInput as invalid:
+        raise InvalidInput(invalid.message, field=name) from None

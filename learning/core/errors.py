@@ -1,10 +1,11 @@
 """Domain errors, and the error pages in the user's language."""
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from learning.core import db
+from learning.core.input import INT32_MAX, InvalidInput, is_storable, unstorable_message
 
 
 class DomainError(Exception):
@@ -14,8 +15,46 @@ class DomainError(Exception):
 def init_app(app: Flask) -> None:
     for code in (400, 403, 404, 405, 413, 429, 500, 503):
         app.register_error_handler(code, _page(code))
-    app.register_error_handler(CSRFError, lambda e: (render_template("errors/csrf.html", error_page=True), 400))
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(InvalidInput, _invalid_input)
     app.register_error_handler(DBAPIError, _database_error)
+    app.url_value_preprocessor(_refuse_unstorable_address)
+
+
+def _refuse_unstorable_address(_endpoint, values) -> None:
+    """An id above the columns' 32-bit range or a NUL in the path names
+    nothing that exists: 404, before any query (PostgreSQL would refuse to
+    run it). A NUL in the query string is a 400. A few comparisons, on every
+    request: werkzeug has already decoded the path."""
+    if values:
+        for value in values.values():
+            if (type(value) is int and value > INT32_MAX) or (type(value) is str and not is_storable(value)):
+                abort(404)
+    query = request.query_string
+    if query and (b"%00" in query or b"\x00" in query):
+        raise InvalidInput(unstorable_message(_("The address")))
+
+
+def _wants_json() -> bool:
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def _csrf_error(_error: CSRFError):
+    if _wants_json():
+        return jsonify(error=_("The form has expired")), 400
+    return render_template("errors/csrf.html", error_page=True), 400
+
+
+def _invalid_input(error: InvalidInput):
+    """Malformed input (core.input) that a view did not show in its own form:
+    a 400 saying what was wrong; the request changed nothing (the lifecycle
+    rolls an error response back, and the checks run before any write).
+    A page that has a GET of its own links back to it."""
+    if _wants_json():
+        return jsonify(error=str(error)), 400
+    rule = request.url_rule
+    back = request.path if rule is not None and "GET" in rule.methods else url_for("learn.home")
+    return render_template("errors/invalid_input.html", message=str(error), back=back, error_page=True), 400
 
 
 def _database_error(error: DBAPIError):

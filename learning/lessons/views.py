@@ -16,6 +16,7 @@ from learning.core.config import PROJECT_ROOT
 from learning.core.memo import remembered
 from learning.lessons.authoring import render_markdown
 from learning.lessons.models import Lesson, LessonState, LessonVersion
+from learning.core.input import InvalidInput, unstorable_field, unstorable_message, whole_number, without_unstorable
 from learning.core.errors import DomainError
 from learning.lessons import publishing
 from learning.lessons.diff import diff_versions
@@ -25,6 +26,7 @@ bp = Blueprint("edit", __name__)
 
 NEW_LESSON_TEMPLATE = "edit/new_lesson.md"
 MAX_SOURCE_CHARS = 200_000  # a long lesson is some tens of thousands
+REMOVED_HERE = _l("A character that cannot be stored was removed from this line.")
 
 
 class SourceForm(FlaskForm):
@@ -41,7 +43,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @requires(EDITORS)
 def new():
-    form = SourceForm()
+    form = _source_form()
     if request.method == "GET":
         form.source.data = render_template(NEW_LESSON_TEMPLATE)
     return _editor(form, lesson=None)
@@ -51,21 +53,33 @@ def new():
 @requires(EDITORS)
 def lesson(lesson_id: int):
     item = _get_lesson(lesson_id)
-    form = SourceForm()
+    form = _source_form()
     if request.method == "GET":
         form.source.data = publishing.editable_source(item)
         form.revision.data = str(item.draft_revision)
     return _editor(form, lesson=item)
 
 
+def _source_form() -> SourceForm:
+    # The form's fields only: Flask-WTF would read a JSON body as the form.
+    return SourceForm(formdata=request.form if request.method == "POST" else None)
+
+
 def _editor(form: SourceForm, lesson: Lesson | None):
     """One page for new and existing lessons: preview, save, publish."""
     if not form.is_submitted():
         return _editor_page(form, lesson, [], None)
+    refused = _unstorable(form, lesson)
+    if refused is not None:
+        return refused
     if not form.validate():
         return _editor_page(form, lesson, [(1, e) for e in form.source.errors], None)
     action = request.form.get("action", "preview")
-    base = int(form.revision.data) if (form.revision.data or "").isdigit() else None
+    try:
+        base = whole_number(form.revision.data, _("The draft's revision number")) if form.revision.data else None
+    except InvalidInput as damaged:
+        flash(str(damaged), "error")
+        return _editor_page(form, lesson, [], None), 400
     try:
         outcome = publishing.edit_in_browser(lesson, form.source.data or "", action, current_user, base)
     except publishing.DraftConflict as conflict:
@@ -81,6 +95,23 @@ def _editor(form: SourceForm, lesson: Lesson | None):
         form.revision.data = str(outcome.lesson.draft_revision)
     return _editor_page(form, outcome.lesson, [(p.line, p.message) for p in outcome.problems], outcome.preview,
                         saved=action in ("save", "publish"))
+
+
+def _unstorable(form: SourceForm, lesson: Lesson | None):
+    """Characters no database stores (NUL, lone surrogates): nothing is
+    saved, and the editor gets back the text they typed minus those
+    characters, each line where one was removed listed as a problem."""
+    form.source.data, lines = without_unstorable(form.source.data or "")
+    if not lines and unstorable_field(request.form) is None:
+        return None
+    form.revision.data = without_unstorable(form.revision.data or "")[0]
+    if lines:
+        flash(_("Nothing was saved: the text contained characters that cannot be stored (NUL or invalid Unicode "
+                "characters). They have been removed from the text below: check the lines listed, then send it "
+                "again."), "error")
+    else:
+        flash(unstorable_message(_("The form")), "error")
+    return _editor_page(form, lesson, [(line, str(REMOVED_HERE)) for line in lines], None), 400
 
 
 def _publish_message(outcome) -> str:
@@ -109,8 +140,15 @@ def live_preview():
     source = request.form.get("source", "")
     if len(source) > MAX_SOURCE_CHARS:
         abort(413)
-    lesson_id = request.form.get("lesson_id", type=int)
-    lesson = db.session.get(Lesson, lesson_id) if lesson_id else None
+    _cleaned, lines = without_unstorable(source)
+    if lines or unstorable_field(request.form) is not None:
+        return jsonify(error=str(unstorable_message(_("The text") if lines else _("The form"))),
+                       problems=[{"line": line, "message": str(REMOVED_HERE)} for line in lines]), 400
+    lesson_id = request.form.get("lesson_id", "")
+    try:
+        lesson = db.session.get(Lesson, whole_number(lesson_id, "lesson_id")) if lesson_id else None
+    except InvalidInput as damaged:
+        return jsonify(error=str(damaged)), 400
     result = publishing.parse_for_lesson(lesson, source)
     return jsonify(
         problems=[{"line": p.line, "message": p.message} for p in result.problems],

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length
 
 from learning.core import db
 from learning.core.extensions import limiter
+from learning.core.input import unstorable_field, unstorable_message, without_unstorable
 from learning.org.accounts import authenticate, end_sign_in, normalise_login, start_sign_in
 from learning.core.permissions import PUBLIC, SIGNED_IN, requires
 from learning.core.urls import safe_next
@@ -42,7 +43,11 @@ def _address_and_account() -> str:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("learn.home"))
-    form = LoginForm()
+    # The form's fields only: Flask-WTF would read a JSON body as the form.
+    form = LoginForm(formdata=request.form if request.method == "POST" else None)
+    refused = unstorable_field(request.form) if request.method == "POST" else None
+    if refused is not None:
+        return _unstorable(form, refused), 400
     if form.validate_on_submit():
         user = authenticate(form.identifier.data, form.password.data)
         if user is None:
@@ -53,6 +58,15 @@ def login():
             start_sign_in(user)
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+def _unstorable(form: LoginForm, refused: str):
+    """A NUL or an invalid character (no database stores them): the form
+    again, with the message on the field at fault, minus those characters."""
+    field = form[refused] if refused in ("identifier", "password") else form.identifier
+    form.identifier.data = without_unstorable(form.identifier.data or "")[0]
+    field.errors = [unstorable_message(field.label.text)]
     return render_template("auth/login.html", form=form)
 
 

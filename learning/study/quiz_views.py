@@ -3,9 +3,11 @@ page's script), submitting once, and the result with its review."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from learning.core import db
+from learning.core.input import InvalidInput, answers_from_json, json_body, unstorable_field, unstorable_message
 from learning.study import answers, attempts, errors, submission
 from learning.study.models import Attempt, AttemptStatus
 from learning.core.permissions import ATTEMPT_OWNER, SIGNED_IN, requires
@@ -14,7 +16,6 @@ from learning.study.access import owns_attempt
 
 bp = Blueprint("quiz", __name__)
 
-MAX_ANSWERS_PER_SAVE = 200
 # The quiz form's buttons: "submit" asks first when questions are unanswered;
 # "submit_confirmed" is the warning's "Submit anyway".
 SUBMIT_ACTIONS = ("submit", "submit_confirmed")
@@ -54,11 +55,11 @@ def save_answers(attempt_id: int):
     """JSON from the page's script: {"answers": [{"key", "values", "seq"}]}.
     The hottest route: neither the member nor the attempt is loaded, and each
     answer is one statement that checks the member's session and commits on
-    its own, so each acknowledgement stands alone."""
-    payload = request.get_json(silent=True) or {}
-    incoming = [answers.IncomingAnswer(str(a.get("key", "")), [str(v) for v in a.get("values", [])][:20],
-                                     _int(a.get("seq")))
-                for a in payload.get("answers", [])[:MAX_ANSWERS_PER_SAVE] if isinstance(a, dict)]
+    its own, so each acknowledgement stands alone. So the whole save is
+    checked before the first answer is written: a malformed one (core.input)
+    is a 400 in JSON (core.errors) and writes nothing."""
+    payload = json_body(request.get_data(cache=False), request.is_json)
+    incoming = [answers.IncomingAnswer(key, values, seq) for key, values, seq in answers_from_json(payload)]
     try:
         receipt = answers.save_answers(request_member(), attempt_id, incoming)
     except errors.AttemptNotFound:
@@ -73,13 +74,6 @@ def save_answers(attempt_id: int):
     # checking) can tell exactly which answers are safe on the server.
     return jsonify(attempt=attempt_id, saved=[{"key": a.key, "seq": a.seq} for a in receipt.saved],
                    stale=[{"key": k, "seq": s} for k, s in receipt.stale.items()], seconds_left=left)
-
-
-def _int(value) -> int:
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
-        return 0
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
@@ -111,10 +105,11 @@ def submit(attempt_id: int):
 
 
 def _confirmed() -> bool:
-    """confirm=1 in the script's JSON body or in a form post."""
-    payload = request.get_json(silent=True)
-    if isinstance(payload, dict) and payload.get("confirm") in (1, "1", True):
-        return True
+    """confirm=1 in the script's JSON body or in a form post (a malformed
+    body is a 400, core.input)."""
+    if request.is_json:
+        payload = json_body(request.get_data(), True)
+        return type(payload) is dict and payload.get("confirm") in (1, "1", True)
     return request.form.get("confirm") == "1"
 
 
@@ -139,5 +134,13 @@ def _own_attempt(attempt_id: int) -> Attempt:
 
 
 def _answers_from_form(item: Attempt) -> list[answers.IncomingAnswer]:
+    """The plain form's answers. A field the database could not store is a
+    400 page naming the question (core.errors), and nothing is written: the
+    answers saved before stay as they were."""
+    refused = unstorable_field(request.form)
+    if refused is not None:
+        numbers = {f"q-{step['key']}": number for number, step in enumerate(item.plan, start=1)}
+        where = _("Question %(n)s", n=numbers[refused]) if refused in numbers else _("The form")
+        raise InvalidInput(unstorable_message(where), field=refused)
     return [answers.IncomingAnswer(step["key"], request.form.getlist(f"q-{step['key']}"))
             for step in item.plan if f"q-{step['key']}" in request.form]
