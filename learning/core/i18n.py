@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, current_app, request
-from flask_babel import format_datetime, get_locale, gettext
+from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 
@@ -38,10 +38,6 @@ def format_moment(value: datetime | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    # The pure authoring package (parser, question kinds) writes its messages
-    # through this: translated into the current request's language.
-    from learning.lessons.authoring import messages
-    messages.install_translator(gettext)
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
