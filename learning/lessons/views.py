@@ -14,17 +14,24 @@ from learning.core import db
 from learning.models import Lesson, LessonVersion
 from learning.core.errors import DomainError
 from learning.lessons import publishing
+from learning.lessons.authoring import limits
 from learning.lessons.diff import diff_versions
 from learning.core.permissions import EDITORS, requires
 
 bp = Blueprint("edit", __name__)
 
 NEW_LESSON_TEMPLATE = "edit/new_lesson.md"
-MAX_SOURCE_CHARS = 200_000  # a long lesson is some tens of thousands
+MAX_SOURCE_CHARS = limits.MAX_SOURCE_CHARS  # the parser's own limit, with its message
+
+
+def _as_stored(text: str | None) -> str | None:
+    return publishing.normalise_source(text) if text else text
 
 
 class SourceForm(FlaskForm):
-    source = TextAreaField(_l("Lesson source (Markdown)"), validators=[Length(max=MAX_SOURCE_CHARS)])
+    # Measured as the parser measures it: the stored text (a browser sends \r\n line ends).
+    source = TextAreaField(_l("Lesson source (Markdown)"), filters=[_as_stored], validators=[
+        Length(max=MAX_SOURCE_CHARS, message=_l(limits.SOURCE_TOO_LONG))])
     revision = HiddenField()
 
 
@@ -95,9 +102,7 @@ def _editor_page(form: SourceForm, lesson: Lesson | None, problems, preview):
 @requires(EDITORS)
 def live_preview():
     """Live preview for the editor's script: the same parse, as JSON."""
-    source = request.form.get("source", "")
-    if len(source) > MAX_SOURCE_CHARS:
-        abort(413)
+    source = request.form.get("source", "")  # the parser refuses one over the limit, with its message
     lesson_id = request.form.get("lesson_id", type=int)
     lesson = db.session.get(Lesson, lesson_id) if lesson_id else None
     result = publishing.parse_for_lesson(lesson, source)

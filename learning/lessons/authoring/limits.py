@@ -6,10 +6,16 @@ Lengths count characters (code points) of the text as stored: NFC, `\\n` line en
 """
 from __future__ import annotations
 
+from learning.lessons.authoring.messages import N_
+
 # -- the whole source -----------------------------------------------------------
 # A long lesson is some tens of thousands of characters. A source over this is
 # refused before it is parsed: no one waits for a 7 MB file to be read.
 MAX_SOURCE_CHARS = 200_000
+# Shown wherever a source over it is refused (the parser, the editor's form).
+SOURCE_TOO_LONG = N_(
+    "The lesson is %(length)s characters long, over the limit of %(max)s characters for a lesson: "
+    "split it into shorter lessons")
 
 # -- metadata -------------------------------------------------------------------
 MAX_TITLE = 300

@@ -8,6 +8,7 @@ from typing import Any
 from learning.lessons.authoring.kinds.base import (
     ANSWER, FULL_CREDIT, NO_CREDIT, Entry, PropertySpec, QuestionKind, QuestionSource,
 )
+from learning.lessons.authoring.limits import MAX_ANSWER, MAX_ANSWERS
 from learning.lessons.authoring.messages import N_, _
 from learning.lessons.authoring.model import Problem
 from learning.lessons.authoring.text import comparable, parse_yes_no
@@ -25,11 +26,19 @@ class ShortText(QuestionKind):
     repeatable = frozenset({ANSWER.name})
 
     def build(self, source: QuestionSource) -> tuple[dict[str, Any], list[Problem]]:
-        answers = [entry.value for entry in source.extras.get(ANSWER.name, [])]
+        entries = source.extras.get(ANSWER.name, [])
+        answers = [entry.value for entry in entries]
         problems = []
         if not answers:
             problems.append(Problem(source.line, "question.answer_missing", _(
                 "Add at least one accepted answer: a line ‘- Đáp án: …’ for each")))
+        elif len(answers) > MAX_ANSWERS:
+            problems.append(Problem(source.line, "question.answer_count", _(
+                "This question lists %(count)s accepted answers; keep at most %(max)s",
+                count=len(answers), max=MAX_ANSWERS)))
+        problems += [Problem(entry.line, "question.answer_length", _(
+            "This accepted answer is %(length)s characters long, but the answer box takes at most %(max)s",
+            length=len(entry.value), max=MAX_ANSWER)) for entry in entries if len(entry.value) > MAX_ANSWER]
         ignore_diacritics, problem = _yes_no(source.first(IGNORE_DIACRITICS))
         problems += problem
         return {"answers": answers, "ignore_diacritics": ignore_diacritics}, problems

@@ -1,15 +1,12 @@
-"""A Markdown source as lines: decoding, fenced code, and what a line is
+"""A Markdown source as lines: fenced code, and what a line is
 (a heading, a list item, a quotation) as Python-Markdown would read it."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from learning.lessons.authoring.kinds import Entry
-from learning.lessons.authoring.messages import _
-from learning.lessons.authoring.model import Problem
 
 _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*")
 _SETEXT_LEVEL_1 = re.compile(r" {0,3}=+[ \t]*")
@@ -80,21 +77,6 @@ def text_lines(text: str) -> tuple[list[Line], int | None]:
             continue
         lines.append(Line(number, text_line, in_code=True))
     return lines, fence_line if fence is not None else None
-
-
-def decode(source: bytes | str) -> tuple[str | None, Problem | None]:
-    """The source as NFC text with `\\n` line ends, or the problem why it is not text."""
-    if isinstance(source, bytes):
-        raw = source.removeprefix(b"\xef\xbb\xbf")
-        try:
-            source = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = raw[: error.start].count(b"\n") + 1
-            return None, Problem(line, "file.encoding", _(
-                "The file is not UTF-8 text (first bad byte on this line): save it again as UTF-8"))
-    text = source.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    # Some systems save Vietnamese decomposed (NFD); every comparison assumes NFC.
-    return unicodedata.normalize("NFC", text), None
 
 
 def without_blank_edges(lines: list[Line]) -> list[Line]:

@@ -17,13 +17,14 @@ from learning.lessons.authoring import values
 from learning.lessons.authoring.kinds import (
     EXTRA_PROPERTIES, ChoiceEntry, Entry, PropertySpec, QuestionKind, QuestionSource, kind_for, kind_labels,
 )
-from learning.lessons.authoring.limits import MAX_TITLE, POINTS_RANGE
+from learning.lessons.authoring.limits import MAX_QUESTIONS, MAX_TITLE, POINTS_RANGE
 from learning.lessons.authoring.markdown.lines import (
-    Item, Line, decode, markdown_of, text_lines, underlines_level_1, without_blank_edges,
+    Item, Line, markdown_of, text_lines, underlines_level_1, without_blank_edges,
 )
 from learning.lessons.authoring.messages import _
 from learning.lessons.authoring.model import LessonDraft, ParseResult, Problem, QuestionDraft, QuizSettings, Section
 from learning.lessons.authoring.render import html_to_text, render_inline, render_markdown
+from learning.lessons.authoring.source import read_source
 from learning.lessons.authoring.text import norm, norm_keyword
 from learning.lessons.authoring.vocabulary import (
     COMMON_PROPERTIES, META, POINTS, QUESTION_ID, QUESTION_ID_PATTERN, QUESTION_KIND, QUESTION_PROPERTIES,
@@ -47,9 +48,9 @@ _KIND_KEYS = frozenset(norm_keyword(key) for key in QUESTION_KIND.keys)
 def parse_lesson(source: bytes | str, *, filename: str | None = None, today: date) -> ParseResult:
     """Read a lesson source (docs/lesson-format.md). `today` bounds the issue
     date; `filename` gives the default lesson id (slug)."""
-    text, encoding_problem = decode(source)
-    if encoding_problem is not None:
-        return ParseResult(None, [encoding_problem])
+    text, unreadable = read_source(source)
+    if unreadable is not None:
+        return ParseResult(None, [unreadable])
     lines, unclosed_fence = text_lines(text)
     parser = _LessonParser(lines, filename, today)
     if unclosed_fence is not None:
@@ -233,12 +234,17 @@ class _LessonParser:
         if not starts:
             self.problem(self.lines[quiz_index].number, "quiz.empty", _(
                 "The quiz has no question: add one heading ‘### Câu 1. …’ per question after this heading"))
+        if len(starts) > MAX_QUESTIONS:
+            # Reported once; the questions past the limit are not read.
+            self.problem(self.lines[starts[MAX_QUESTIONS]].number, "quiz.too_many", _(
+                "This is question %(n)s, but a quiz has at most %(max)s questions: "
+                "move the rest to another lesson", n=MAX_QUESTIONS + 1, max=MAX_QUESTIONS))
         anchors: dict[str, str] = {}
         for section in sections:
             anchors.setdefault(norm(section.title), section.anchor)
         ids: dict[str, int] = {}
         questions = []
-        for start, end in zip(starts, [*starts[1:], len(self.lines)]):
+        for start, end in list(zip(starts, [*starts[1:], len(self.lines)]))[:MAX_QUESTIONS]:
             question = self.question(self.split_question(start, end), anchors, ids)
             if question is not None:
                 questions.append(question)
