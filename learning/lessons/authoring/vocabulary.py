@@ -63,19 +63,38 @@ TYPE_CODE_BY_FOLDED = {strip_diacritics(code).upper(): code for code in TYPE_COD
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{1,%d}" % (MAX_SLUG - 1))
 QUESTION_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,%d}" % (MAX_QUESTION_ID - 1))
 
+# What a skeleton leaves for the author to fill (templates/edit/new_lesson.md):
+# a value, a heading or a line that is only this is still to be written.
+PLACEHOLDERS = frozenset({"…", "..."})
+
+
+def is_placeholder(text: str) -> bool:
+    return text.strip() in PLACEHOLDERS
+
+
 # -- the lesson's properties -------------------------------------------------------
 
 META = {spec.name: spec for spec in (
-    PropertySpec("kind", ("Loại văn bản", "Loại", "kind")),
-    PropertySpec("number", ("Số hiệu", "Số", "number")),
-    PropertySpec("issuing_body", ("Cơ quan ban hành", "Nơi ban hành", "issuer", "issued by")),
-    PropertySpec("issued_on", ("Ngày ban hành", "Ngày", "date")),
-    PropertySpec("summary", ("Tóm tắt", "summary")),
-    PropertySpec("minutes", ("Thời gian học", "Thời lượng", "minutes")),
-    PropertySpec("tags", ("Từ khóa", "Từ khoá", "tags")),
-    PropertySpec("slug", ("Mã bài học", "Mã bài", "slug")),
+    PropertySpec("kind", ("Loại văn bản", "Loại", "kind"), N_(
+        "write the kind of document, e.g. Nghị quyết")),
+    PropertySpec("number", ("Số hiệu", "Số", "number"), N_(
+        "write the document number as on the original, e.g. 57-NQ/TW")),
+    PropertySpec("issuing_body", ("Cơ quan ban hành", "Nơi ban hành", "issuer", "issued by"), N_(
+        "write who issued the document, e.g. Bộ Chính trị")),
+    PropertySpec("issued_on", ("Ngày ban hành", "Ngày", "date"), N_(
+        "write the date of issue as dd/mm/yyyy, e.g. 22/12/2024")),
+    PropertySpec("summary", ("Tóm tắt", "summary"), N_(
+        "write one short paragraph saying what the document is about")),
+    PropertySpec("minutes", ("Thời gian học", "Thời lượng", "minutes"), N_(
+        "write how many minutes the lesson takes to study, e.g. 30 phút")),
+    PropertySpec("tags", ("Từ khóa", "Từ khoá", "tags"), N_(
+        "write keywords separated by commas, or leave it empty")),
+    PropertySpec("slug", ("Mã bài học", "Mã bài", "slug"), N_(
+        "write the lesson id in lower-case letters without accents, digits and hyphens, "
+        "e.g. nghi-quyet-57-2024; it cannot change once the lesson is published")),
 )}
 REQUIRED_META = ("kind", "number", "issuing_body", "issued_on", "summary", "minutes")
+OPTIONAL_META = frozenset(META) - frozenset(REQUIRED_META)  # an empty value is as if absent
 # What to write for each required item, shown when it is missing.
 REQUIRED_META_EXAMPLES = {
     "kind": "Nghị quyết",

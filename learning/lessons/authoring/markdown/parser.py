@@ -27,8 +27,8 @@ from learning.lessons.authoring.render import html_to_text, render_inline, rende
 from learning.lessons.authoring.source import read_source
 from learning.lessons.authoring.text import norm, norm_keyword
 from learning.lessons.authoring.vocabulary import (
-    COMMON_PROPERTIES, META, POINTS, QUESTION_ID, QUESTION_ID_PATTERN, QUESTION_KIND, QUESTION_PROPERTIES,
-    REQUIRED_META_EXAMPLES, SECTION, SETTINGS, by_keyword,
+    COMMON_PROPERTIES, META, OPTIONAL_META, POINTS, QUESTION_ID, QUESTION_ID_PATTERN, QUESTION_KIND,
+    QUESTION_PROPERTIES, REQUIRED_META_EXAMPLES, SECTION, SETTINGS, by_keyword, is_placeholder,
 )
 
 QUIZ_HEADINGS = frozenset({"cau hoi kiem tra", "quiz"})
@@ -57,7 +57,7 @@ def parse_lesson(source: bytes | str, *, filename: str | None = None, today: dat
         parser.problem(unclosed_fence, "fence.unclosed", _(
             "This code block is never closed: add a line with the same fence (e.g. ```) after it"))
     draft = parser.parse()
-    problems = sorted(parser.problems, key=lambda problem: problem.line)
+    problems = sorted(parser.reported(), key=lambda problem: problem.line)
     return ParseResult(draft if not problems else None, problems)
 
 
@@ -70,6 +70,7 @@ class _Question:
     prompt: list[Line] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     explanation: list[str] = field(default_factory=list)
+    explanation_line: int | None = None
     stray: Line | None = None  # the first line that fits no part
 
 
@@ -79,11 +80,22 @@ class _LessonParser:
         self.filename = filename
         self.today = today
         self.problems: list[Problem] = []
+        self.placeholder_lines: set[int] = set()
 
     # -- helpers --
 
     def problem(self, line: int, code: str, message: str) -> None:
         self.problems.append(Problem(line, code, message))
+
+    def placeholder(self, line: int, code: str, message: str) -> None:
+        """A ‘…’ still to fill: the one problem of its line (what else is
+        wrong there, e.g. two ‘…’ choices alike, is not news)."""
+        self.placeholder_lines.add(line)
+        self.problem(line, code, message)
+
+    def reported(self) -> list[Problem]:
+        return [problem for problem in self.problems
+                if problem.line not in self.placeholder_lines or problem.code.endswith(".placeholder")]
 
     def next_nonblank(self, start: int) -> int:
         while start < len(self.lines) and self.lines[start].blank:
@@ -100,13 +112,18 @@ class _LessonParser:
         return self.lines[min(index, len(self.lines) - 1)].number
 
     def entries(self, items: list[Item], keys: dict[str, PropertySpec], area: str,
-                repeatable: Callable[[str], bool] = lambda _name: False) -> dict[str, list[Entry]]:
-        """`Key: value` items by field name. Malformed, unknown, empty and
-        repeated items are reported and left out."""
+                repeatable: Callable[[str], bool] = lambda _name: False,
+                optional: frozenset[str] = frozenset(), given: set[str] | None = None) -> dict[str, list[Entry]]:
+        """`Key: value` items by field name. Malformed, unknown, empty,
+        placeholder and repeated items are reported and left out; an empty
+        `optional` item is as if absent. `given` collects the names written,
+        with a value or not."""
         found: dict[str, list[Entry]] = {}
         for item in items:
             entry = item.entry()
             spec = keys.get(norm_keyword(entry.key)) if entry else None
+            if spec is not None and given is not None:
+                given.add(spec.name)
             if entry is None:
                 self.problem(item.line, f"{area}.item_format", _(
                     "‘%(text)s’ is not a ‘Key: value’ item; write it like ‘- %(example)s’",
@@ -115,9 +132,16 @@ class _LessonParser:
                 self.problem(entry.line, f"{area}.unknown_key", _(
                     "Unknown item ‘%(key)s’; the items here are: %(keys)s",
                     key=entry.key, keys=_key_list(keys)))
+            elif not entry.value and spec.name in optional:
+                continue
             elif not entry.value:
                 self.problem(entry.line, f"{area}.empty", _(
+                    "‘%(key)s’ has no value: %(hint)s", key=entry.key, hint=_(spec.hint)) if spec.hint else _(
                     "‘%(key)s’ has no value: write it after the colon", key=entry.key))
+            elif is_placeholder(entry.value):
+                self.placeholder(entry.line, f"{area}.placeholder", _(
+                    "‘%(key)s’ is still ‘…’: %(hint)s", key=entry.key, hint=_(spec.hint)) if spec.hint else _(
+                    "‘%(key)s’ is still ‘…’: write its value in place of ‘…’", key=entry.key))
             elif spec.name in found and not repeatable(spec.name):
                 self.problem(entry.line, f"{area}.duplicate", _(
                     "‘%(key)s’ is already given on line %(line)s; keep only one",
@@ -133,7 +157,7 @@ class _LessonParser:
         title = self.title(title_index)
         meta_start = self.next_nonblank(title_index + (0 if self.starts_list(title_index) else 1))
         meta_items, body_start = self.list_block(meta_start)
-        meta = self.metadata(meta_items, meta_start)
+        meta = self.metadata(meta_items, meta_start, body_start)
         self.check_level_1_headings(title_index)
         quiz_index = self.quiz_heading(body_start)
         body_markdown, body_html, sections = self.body(body_start, quiz_index)
@@ -152,7 +176,11 @@ class _LessonParser:
                 "The file must start with the lesson title on a line ‘# Title’"))
             return None
         title = _plain_text(heading[1])
-        if not title:
+        if is_placeholder(title):
+            self.placeholder(self.line_number(index), "title.placeholder", _(
+                "Write the lesson title in place of ‘…’: what the document is about, "
+                "e.g. Đột phá phát triển khoa học, công nghệ"))
+        elif not title:
             self.problem(self.line_number(index), "title.missing", _(
                 "The title line ‘#’ is empty: write the lesson title after ‘# ’"))
         elif len(title) > MAX_TITLE:
@@ -189,11 +217,13 @@ class _LessonParser:
 
     # -- metadata --
 
-    def metadata(self, items: list[Item], list_index: int) -> dict:
-        entries = self.entries(items, _META_BY_KEY, "meta")
+    def metadata(self, items: list[Item], list_index: int, end: int) -> dict:
+        given: set[str] = set()
+        entries = self.entries(items, _META_BY_KEY, "meta", optional=OPTIONAL_META, given=given)
+        given |= self.items_cut_off(end, given)
         list_line = self.line_number(list_index)
         for name, example in REQUIRED_META_EXAMPLES.items():
-            if name not in entries:
+            if name not in given:
                 key = META[name].label
                 self.problem(list_line, "meta.missing", _(
                     "Missing ‘%(key)s’: add a line ‘- %(key)s: %(example)s’ to the list under the title",
@@ -201,6 +231,28 @@ class _LessonParser:
         first = {name: found[0] for name, found in entries.items()}
         return values.lesson_fields(first, filename=self.filename, today=self.today, line=list_line,
                                     report=self.problem)
+
+    def items_cut_off(self, end: int, given: set[str]) -> set[str]:
+        """A blank line ends a Markdown list: when the list under the title is
+        followed, past a blank line, by more items naming lesson information
+        not given above, say so once, on that blank line, rather than report
+        each of them missing. Returns the names of those items."""
+        names: set[str] = set()
+        index = end
+        while index < len(self.lines) and self.lines[index].blank:
+            block, after = self.list_block(self.next_nonblank(index))
+            specs = [_META_BY_KEY.get(norm_keyword(entry.key)) if entry else None
+                     for entry in (item.entry() for item in block)]
+            if not block or None in specs:
+                break  # not a list, or not only lesson information: the lesson text
+            names |= {spec.name for spec in specs}
+            index = after
+        if names - given:
+            self.problem(self.lines[end].number, "meta.blank_line", _(
+                "This blank line ends the list under the title, so the items below it (%(keys)s) were not "
+                "read: remove the blank line", keys=", ".join(META[name].label for name in META if name in names)))
+            return names
+        return set()
 
     # -- body --
 
@@ -222,6 +274,12 @@ class _LessonParser:
                 "The lesson text is empty: write the summary between the list under the title "
                 "and ‘## Câu hỏi kiểm tra’"))
             return "", "", []
+        for line in lines:
+            heading = line.heading()
+            if is_placeholder(heading[1] if heading else "" if line.in_code else line.text):
+                self.placeholder(line.number, "body.placeholder", _(
+                    "Write this heading in place of ‘…’") if heading else _(
+                    "Write the lesson text here in place of ‘…’"))
         markdown_text = markdown_of(lines)
         body_html, sections = render_markdown(markdown_text)
         return markdown_text, body_html, sections
@@ -315,6 +373,7 @@ class _LessonParser:
                 question.prompt.append(line)  # a quotation the question is about
             elif quote is not None:
                 part = "explanation"
+                question.explanation_line = question.explanation_line or line.number
                 question.explanation.append(quote)
             elif part == "prompt":
                 question.prompt.append(line)
@@ -330,6 +389,7 @@ class _LessonParser:
     def question(self, source: _Question, anchors: dict[str, str], ids: dict[str, int]) -> QuestionDraft | None:
         heading = source.heading
         prompt = _NUMBERING.sub("", source.title, count=1).strip()
+        self.question_placeholders(source, prompt)
         if not prompt:
             self.problem(heading.number, "question.prompt", _(
                 "‘%(text)s’ has no question text: write the question after the number", text=heading.text.strip()))
@@ -360,6 +420,19 @@ class _LessonParser:
             data=data, line=heading.number,
         )
 
+    def question_placeholders(self, source: _Question, prompt: str) -> None:
+        if is_placeholder(prompt):
+            self.placeholder(source.heading.number, "question.placeholder", _(
+                "Write the question in place of ‘…’"))
+        for line in source.prompt:
+            if is_placeholder(line.text):
+                self.placeholder(line.number, "question.placeholder", _(
+                    "Write the question in place of ‘…’"))
+        explanation = _EXPLANATION_LABEL.sub("", "\n".join(source.explanation).strip(), count=1)
+        if source.explanation_line is not None and is_placeholder(explanation):
+            self.placeholder(source.explanation_line, "question.placeholder", _(
+                "Write the explanation of the answer in place of ‘…’, or remove this line"))
+
     def choices(self, items: list[Item]) -> tuple[list[ChoiceEntry], list[Item]]:
         """The `[ ]`/`[x]` items as choices, and the `Key: value` items."""
         choices, properties = [], []
@@ -375,6 +448,8 @@ class _LessonParser:
                 self.problem(item.line, "question.choice_empty", _(
                     "This choice has no text: write it after ‘%(box)s’", box=f"[{match[1]}]"))
             else:
+                if is_placeholder(match[2]):
+                    self.placeholder(item.line, "question.placeholder", _("Write this choice in place of ‘…’"))
                 choices.append(ChoiceEntry(item.line, match[2].strip(), correct=match[1] in ("x", "X")))
         return choices, properties
 
