@@ -135,13 +135,17 @@ class _LessonParser:
             elif not entry.value and spec.name in optional:
                 continue
             elif not entry.value:
-                self.problem(entry.line, f"{area}.empty", _(
-                    "‘%(key)s’ has no value: %(hint)s", key=entry.key, hint=_(spec.hint)) if spec.hint else _(
-                    "‘%(key)s’ has no value: write it after the colon", key=entry.key))
+                if spec.hint:
+                    message = _("‘%(key)s’ has no value: %(hint)s", key=entry.key, hint=_(spec.hint))
+                else:
+                    message = _("‘%(key)s’ has no value: write it after the colon", key=entry.key)
+                self.problem(entry.line, f"{area}.empty", message)
             elif is_placeholder(entry.value):
-                self.placeholder(entry.line, f"{area}.placeholder", _(
-                    "‘%(key)s’ is still ‘…’: %(hint)s", key=entry.key, hint=_(spec.hint)) if spec.hint else _(
-                    "‘%(key)s’ is still ‘…’: write its value in place of ‘…’", key=entry.key))
+                if spec.hint:
+                    message = _("‘%(key)s’ is still ‘…’: %(hint)s", key=entry.key, hint=_(spec.hint))
+                else:
+                    message = _("‘%(key)s’ is still ‘…’: write its value in place of ‘…’", key=entry.key)
+                self.placeholder(entry.line, f"{area}.placeholder", message)
             elif spec.name in found and not repeatable(spec.name):
                 self.problem(entry.line, f"{area}.duplicate", _(
                     "‘%(key)s’ is already given on line %(line)s; keep only one",
@@ -276,10 +280,10 @@ class _LessonParser:
             return "", "", []
         for line in lines:
             heading = line.heading()
-            if is_placeholder(heading[1] if heading else "" if line.in_code else line.text):
-                self.placeholder(line.number, "body.placeholder", _(
-                    "Write this heading in place of ‘…’") if heading else _(
-                    "Write the lesson text here in place of ‘…’"))
+            if heading and is_placeholder(heading[1]):
+                self.placeholder(line.number, "body.placeholder", _("Write this heading in place of ‘…’"))
+            elif not heading and not line.in_code and is_placeholder(line.text):
+                self.placeholder(line.number, "body.placeholder", _("Write the lesson text here in place of ‘…’"))
         markdown_text = markdown_of(lines)
         body_html, sections = render_markdown(markdown_text)
         return markdown_text, body_html, sections
@@ -425,7 +429,7 @@ class _LessonParser:
             self.placeholder(source.heading.number, "question.placeholder", _(
                 "Write the question in place of ‘…’"))
         for line in source.prompt:
-            if is_placeholder(line.text):
+            if not line.in_code and is_placeholder(line.text):
                 self.placeholder(line.number, "question.placeholder", _(
                     "Write the question in place of ‘…’"))
         explanation = _EXPLANATION_LABEL.sub("", "\n".join(source.explanation).strip(), count=1)
