@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     i18n.init_app(app)
     ratelimit.init_app(app)
+    _install_translator()
     limiter.init_app(app)
 
     from learning.core import assets, errors, lifecycle, security
@@ -48,6 +49,16 @@ def create_app(config: dict | None = None) -> Flask:
     from sqlalchemy.orm import configure_mappers
     configure_mappers()
     return app
+
+
+def _install_translator() -> None:
+    """The pure authoring package (parser, question kinds) writes its messages
+    through Flask-Babel, in the request's language. Bound here, not in
+    core.i18n: core sits below the areas and imports none of them."""
+    from flask_babel import gettext
+    from learning.lessons.authoring import messages
+
+    messages.install_translator(gettext)
 
 
 def _init_login(app: Flask) -> None:

@@ -75,7 +75,8 @@ def check_files(files: list[Path]) -> tuple[list[tuple[Path, LessonDraft, str]],
         try:
             raw = path.read_bytes()
         except OSError as error:
-            problems.append((str(path), Problem(1, "file.unreadable", _("Cannot read the file: %(error)s", error=error.strerror or str(error)))))
+            problems.append((str(path), Problem(1, "file.unreadable", _(
+                "Cannot read the file: %(error)s", error=_read_error_reason(error)))))
             continue
         result = parse_lesson(raw, filename=path.name, today=vietnam_today())
         problems.extend((str(path), p) for p in result.problems)
@@ -89,6 +90,18 @@ def check_files(files: list[Path]) -> tuple[list[tuple[Path, LessonDraft, str]],
         first_file_of_slug[slug] = path
         drafts.append((path, result.draft, normalise_source(raw.decode("utf-8"))))
     return drafts, problems
+
+
+def _read_error_reason(error: OSError) -> str:
+    """Why a file cannot be read, in the user's language (the system's own
+    words, error.strerror, are English)."""
+    if isinstance(error, (FileNotFoundError, NotADirectoryError)):
+        return _("no such file or folder")
+    if isinstance(error, PermissionError):
+        return _("permission to read this file is denied")
+    if isinstance(error, IsADirectoryError):
+        return _("this is a folder, not a file")
+    return _("the system could not read this file")
 
 
 def import_files(files: list[Path], by: User | None = None) -> list[PublishResult]:

@@ -19,18 +19,25 @@ from learning.lessons.models import Lesson, LessonState, LessonVersion
 from learning.core.input import InvalidInput, unstorable_field, unstorable_message, whole_number, without_unstorable
 from learning.core.errors import DomainError
 from learning.lessons import publishing
+from learning.lessons.authoring import limits
 from learning.lessons.diff import diff_versions
 from learning.core.permissions import EDITORS, requires
 
 bp = Blueprint("edit", __name__)
 
 NEW_LESSON_TEMPLATE = "edit/new_lesson.md"
-MAX_SOURCE_CHARS = 200_000  # a long lesson is some tens of thousands
+MAX_SOURCE_CHARS = limits.MAX_SOURCE_CHARS  # the parser's own limit, with its message
+
+
+def _as_stored(text: str | None) -> str | None:
+    return publishing.normalise_source(text) if text else text
 REMOVED_HERE = _l("A character that cannot be stored was removed from this line.")
 
 
 class SourceForm(FlaskForm):
-    source = TextAreaField(_l("Lesson source (Markdown)"), validators=[Length(max=MAX_SOURCE_CHARS)])
+    # Measured as the parser measures it: the stored text (a browser sends \r\n line ends).
+    source = TextAreaField(_l("Lesson source (Markdown)"), filters=[_as_stored], validators=[
+        Length(max=MAX_SOURCE_CHARS, message=_l(limits.SOURCE_TOO_LONG))])
     revision = HiddenField()
 
 
@@ -137,9 +144,7 @@ def _editor_page(form: SourceForm, lesson: Lesson | None, problems, preview, sav
 @requires(EDITORS)
 def live_preview():
     """Live preview for the editor's script: the same parse, as JSON."""
-    source = request.form.get("source", "")
-    if len(source) > MAX_SOURCE_CHARS:
-        abort(413)
+    source = request.form.get("source", "")  # the parser refuses one over the limit, with its message
     _cleaned, lines = without_unstorable(source)
     if lines or unstorable_field(request.form) is not None:
         return jsonify(error=str(unstorable_message(_("The text") if lines else _("The form"))),

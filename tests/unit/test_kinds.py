@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from learning.lessons.authoring import KINDS, kind_for
-from learning.lessons.authoring.kinds import ChoiceEntry, Entry, QuestionSource
+from learning.lessons.authoring.kinds.base import ChoiceEntry, Entry, QuestionSource
 
 FULL, NONE = Fraction(1), Fraction(0)
 

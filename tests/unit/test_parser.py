@@ -421,13 +421,13 @@ def test_metadata_key_errors():
         "- Thời gian học: 20\n"
         "- Màu sắc: đỏ\n"
         "- Số: 06-CT/TW\n"
-        "- Từ khóa:\n"
+        "- Ngày:\n"
         "- học tập"
     ))
     assert problems(source) == [
         (line_of(source, "Màu sắc"), "meta.unknown_key"),
         (line_of(source, "- Số: 06"), "meta.duplicate"),
-        (line_of(source, "Từ khóa"), "meta.empty"),
+        (line_of(source, "- Ngày:"), "meta.empty"),
         (line_of(source, "- học tập"), "meta.item_format"),
     ]
 
@@ -438,11 +438,76 @@ def test_metadata_messages_name_the_item():
     assert "Màu sắc" in problem.message and "Số hiệu" in problem.message
 
 
-def test_metadata_list_ends_at_the_first_blank_line():
-    source = edit(MINIMAL, "- Thời gian học: 20\n", "\n- Thời gian học: 20\n")
+def test_a_blank_line_inside_the_metadata_list_is_named_as_the_cause():
+    # Markdown ends the list at a blank line: the items below it are not read.
+    source = edit(MINIMAL, "- Cơ quan ban hành:", "\n- Cơ quan ban hành:")
+    blank = line_of(source, "- Số hiệu:") + 1
     result = parse(source)
-    assert [(p.line, p.code) for p in result.problems] == [(3, "meta.missing")]
-    assert "Thời gian học" in result.problems[0].message
+    assert [(p.line, p.code) for p in result.problems] == [(blank, "meta.blank_line")]
+    message = result.problems[0].message
+    assert "blank line" in message and "Cơ quan ban hành" in message and "Thời gian học" in message
+
+
+def test_after_a_blank_line_in_the_list_what_is_missing_from_both_parts_is_still_reported():
+    source = edit(edit(MINIMAL, "- Thời gian học: 20\n", "\n- Thời gian học: 20\n"), "- Tóm tắt: Đẩy mạnh", "- Ghi chú: Đẩy mạnh")
+    assert sorted(problems(source)) == [
+        (3, "meta.missing"),  # Tóm tắt: in neither part
+        (line_of(source, "Ghi chú"), "meta.unknown_key"),
+        (line_of(source, "- Thời gian học") - 1, "meta.blank_line"),
+    ]
+
+
+def test_an_optional_item_below_a_blank_line_is_not_silently_lesson_text():
+    source = edit(MINIMAL, "- Thời gian học: 20\n", "- Thời gian học: 20\n\n- Từ khóa: học tập\n")
+    assert problems(source) == [(line_of(source, "- Từ khóa") - 1, "meta.blank_line")]
+
+
+def test_a_lesson_text_starting_with_a_list_is_not_taken_for_metadata():
+    source = edit(MINIMAL, "## Nội dung chính\n\n", "- Học tập: suốt đời\n- Làm theo: hằng ngày\n\n## Nội dung chính\n\n")
+    assert parse(source).problems == []
+
+
+def test_an_optional_item_left_empty_is_as_if_absent():
+    source = edit(MINIMAL, "- Thời gian học: 20", "- Thời gian học: 20\n- Từ khóa:\n- Mã bài học:")
+    result = parse(source)
+    assert result.problems == []
+    assert (result.draft.tags, result.draft.slug) == ([], "05-ct-tw-2016")
+
+
+def test_a_required_item_left_empty_is_one_problem_on_its_line():
+    source = edit(MINIMAL, "- Số hiệu: 05-CT/TW", "- Số hiệu:")
+    result = parse(source)
+    assert [(p.line, p.code) for p in result.problems] == [(line_of(source, "- Số hiệu:"), "meta.empty")]
+    assert "57-NQ/TW" in result.problems[0].message  # says what to write
+
+
+@pytest.mark.parametrize(("item", "hint"), [
+    ("- Số hiệu: …", "57-NQ/TW"), ("- Ngày ban hành: ...", "dd/mm/yyyy"), ("- Tóm tắt: …", "paragraph"),
+])
+def test_a_placeholder_value_is_one_problem_saying_what_to_write(item, hint):
+    key = item.split(":")[0]
+    line = next(line for line in MINIMAL.split("\n") if line.startswith(key + ":"))
+    source = edit(MINIMAL, line, item)
+    result = parse(source)
+    assert [(p.line, p.code) for p in result.problems] == [(line_of(source, item), "meta.placeholder")]
+    assert hint in result.problems[0].message
+
+
+@pytest.mark.parametrize(("old", "new", "at"), [
+    ("Học tập và làm theo.", "…", "…"),
+    ("Chỉ thị 05 do ai ban hành?", "…", "### Câu 1. …"),
+    ("- [ ] Quốc hội", "- [ ] …", "- [ ] …"),
+    ("- [ ] Quốc hội", "- [ ] Quốc hội\n\n> Giải thích: …", "> Giải thích: …"),
+])
+def test_placeholders_in_the_text_and_the_quiz(old, new, at):
+    source = edit(MINIMAL, old, new)
+    code = "body.placeholder" if at == "…" else "question.placeholder"
+    one_problem(source, at, code)
+
+
+def test_two_placeholder_choices_are_not_reported_as_the_same_choice():
+    source = edit(MINIMAL, "- [x] Bộ Chính trị\n- [ ] Quốc hội", "- [x] …\n- [ ] …")
+    assert [code for _line, code in problems(source)] == ["question.placeholder", "question.placeholder"]
 
 
 def test_unknown_document_kind():

@@ -1,0 +1,50 @@
+"""A source as a front end receives it (bytes from a file, text from the
+editor) → the text every front end reads: UTF-8 decoded, NFC, `\\n` line ends,
+no BOM; refused at once when it is over the size limit."""
+from __future__ import annotations
+
+import unicodedata
+
+from learning.lessons.authoring.limits import MAX_SOURCE_CHARS, SOURCE_TOO_LONG
+from learning.lessons.authoring.messages import _
+from learning.lessons.authoring.model import Problem
+
+
+def read_source(source: bytes | str) -> tuple[str | None, Problem | None]:
+    """The text of a source, or the one problem why it cannot be read: over
+    the size limit (found without reading the rest), or not UTF-8."""
+    too_large = _size_problem(source)
+    if too_large is not None:
+        return None, too_large
+    return _decode(source)
+
+
+def _size_problem(source: bytes | str) -> Problem | None:
+    # A character is at least one byte: a source this short, in bytes or in
+    # characters, fits. Only a longer one is measured as the stored text.
+    if len(source) <= MAX_SOURCE_CHARS:
+        return None
+    text = source.decode("utf-8", errors="replace") if isinstance(source, bytes) else source
+    text = _normalised(text)
+    if len(text) <= MAX_SOURCE_CHARS:
+        return None
+    line = text.count("\n", 0, MAX_SOURCE_CHARS + 1) + 1  # where the text passes the limit
+    return Problem(line, "file.too_large", _(SOURCE_TOO_LONG, length=len(text), max=MAX_SOURCE_CHARS))
+
+
+def _decode(source: bytes | str) -> tuple[str | None, Problem | None]:
+    if isinstance(source, bytes):
+        raw = source.removeprefix(b"\xef\xbb\xbf")
+        try:
+            source = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            return None, Problem(line, "file.encoding", _(
+                "The file is not UTF-8 text (first bad byte on this line): save it again as UTF-8"))
+    return _normalised(source), None
+
+
+def _normalised(text: str) -> str:
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    # Some systems save Vietnamese decomposed (NFD); every comparison assumes NFC.
+    return unicodedata.normalize("NFC", text)
