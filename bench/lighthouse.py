@@ -43,11 +43,13 @@ BENCH = Path(__file__).resolve().parent
 PROJECT = BENCH.parent
 sys.path.insert(0, str(PROJECT))
 
-from learning import create_app  # noqa: E402
+from learning import (
+    create_app,  # noqa: E402
+    demo,  # noqa: E402
+)
 from learning.core import db, migrate  # noqa: E402
 from learning.core.clock import vietnam_today  # noqa: E402
 from learning.core.config import Config  # noqa: E402
-from learning import demo  # noqa: E402
 from learning.lessons import publishing  # noqa: E402
 from learning.lessons.catalogue import published_lessons  # noqa: E402
 

@@ -38,10 +38,11 @@ from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
 from learning import create_app  # noqa: E402
 from learning.core import db, migrate  # noqa: E402
-from learning.study.grading import attempt_plan  # noqa: E402
-from learning.models import Answer, Attempt, Lesson, LessonProgress, LessonVersion, User  # noqa: E402
-from learning.org import accounts, units as org  # noqa: E402
 from learning.lessons import publishing  # noqa: E402
+from learning.models import Answer, Attempt, Lesson, LessonProgress, LessonVersion, User  # noqa: E402
+from learning.org import accounts  # noqa: E402
+from learning.org import units as org
+from learning.study.grading import attempt_plan  # noqa: E402
 
 BASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SCHEMA = "bench_load"

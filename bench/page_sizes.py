@@ -14,10 +14,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from learning import create_app  # noqa: E402
+from learning import (
+    create_app,  # noqa: E402
+    demo,  # noqa: E402
+)
 from learning.core import db, migrate  # noqa: E402
 from learning.core.clock import vietnam_today  # noqa: E402
-from learning import demo  # noqa: E402
 from learning.lessons import publishing  # noqa: E402
 from learning.lessons.catalogue import published_lessons  # noqa: E402
 

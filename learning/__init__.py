@@ -6,9 +6,12 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from learning.core import db, i18n
+from learning.core import (
+    db,
+    i18n,
+    ratelimit,  # registers the database:// storage and its table
+)
 from learning.core.config import PROJECT_ROOT, load_config
-from learning.core import ratelimit  # registers the database:// storage and its table
 from learning.core.extensions import babel, csrf, limiter, login_manager
 
 
@@ -56,6 +59,7 @@ def _install_translator() -> None:
     through Flask-Babel, in the request's language. Bound here, not in
     core.i18n: core sits below the areas and imports none of them."""
     from flask_babel import gettext
+
     from learning.lessons.authoring import messages
 
     messages.install_translator(gettext)
@@ -63,6 +67,7 @@ def _install_translator() -> None:
 
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
+
     from learning.org.accounts import load_by_session_token
 
     login_manager.init_app(app)
@@ -88,7 +93,8 @@ def _register_blueprints(app: Flask) -> None:
     from learning.core import views as core
     from learning.lessons import views as lessons
     from learning.org import views as org
-    from learning.study import quiz_views, views as study
+    from learning.study import quiz_views
+    from learning.study import views as study
 
     app.register_blueprint(org.bp)
     app.register_blueprint(study.bp)

@@ -9,11 +9,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from learning.campaigns.operations import CampaignInput, create_campaign
 from learning.core import db
 from learning.lessons.models import Lesson
+from learning.org import accounts
+from learning.org import units as org
 from learning.org.models import Unit
-from learning.org import accounts, units as org
-from learning.campaigns.operations import CampaignInput, create_campaign
 
 DEMO_PASSWORD = "hoctap-demo"
 

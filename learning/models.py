@@ -1,8 +1,7 @@
 """All models, imported here so that Base.metadata knows every table."""
 from learning.campaigns.models import Campaign, campaign_lessons, campaign_units
 from learning.lessons.models import Lesson, LessonVersion, Question
-from learning.org.models import UNIT_KINDS, Unit
-from learning.org.models import ROLES, RoleGrant, SignIn, User
+from learning.org.models import ROLES, UNIT_KINDS, RoleGrant, SignIn, Unit, User
 from learning.study.models import Answer, Attempt, LessonProgress
 
 __all__ = [

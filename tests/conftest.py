@@ -16,8 +16,9 @@ from sqlalchemy import create_engine, text
 from learning import create_app
 from learning.core import db, migrate
 from learning.core.db import Base
-from learning.org import accounts, units as org
 from learning.lessons import publishing
+from learning.org import accounts
+from learning.org import units as org
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

@@ -13,8 +13,13 @@ from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import create_engine, delete, insert, select, update
 
-from learning.core.ratelimit import MAX_KEY_LENGTH, DatabaseStorage, rate_limit_counters, stored_key
 from learning.core.db import make_engine, utcnow
+from learning.core.ratelimit import (
+    MAX_KEY_LENGTH,
+    DatabaseStorage,
+    rate_limit_counters,
+    stored_key,
+)
 
 THREADS = 8
 EACH = 25

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.core.db import Base, utcnow
 from learning.core.enums import LabelledEnum
 from learning.lessons.models import Lesson
 from learning.org.models import Unit
+
 
 class CampaignPhase(LabelledEnum):
     UPCOMING = "upcoming", _l("not open yet")

@@ -7,16 +7,14 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from learning.core import db
-from learning.campaigns.models import Campaign
-from learning.lessons.models import Lesson
-from learning.org.models import Unit, User
-from learning.core.errors import DomainError
 from learning.campaigns.access import can_assign_to, visible_to
-from learning.core.permissions import is_editor
+from learning.campaigns.models import Campaign
+from learning.core import db
+from learning.core.errors import DomainError
+from learning.core.permissions import Role, is_editor
+from learning.lessons.models import Lesson, LessonState
+from learning.org.models import Unit, User
 from learning.org.scope import covered_units
-from learning.lessons.models import LessonState
-from learning.core.permissions import Role
 
 MAX_TITLE = 200
 

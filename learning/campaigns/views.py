@@ -8,14 +8,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from learning.campaigns import operations as campaigns
+from learning.campaigns.access import can_view_campaign
+from learning.campaigns.models import Campaign
 from learning.core import db
 from learning.core.clock import vietnam_today
-from learning.core.input import InvalidInput, storable_form, unstorable_field, unstorable_message, whole_number
-from learning.campaigns.models import Campaign
-from learning.campaigns import operations as campaigns
-from learning.lessons.catalogue import published_lessons
-from learning.campaigns.access import can_view_campaign
+from learning.core.input import (
+    InvalidInput,
+    storable_form,
+    unstorable_field,
+    unstorable_message,
+    whole_number,
+)
 from learning.core.permissions import CAMPAIGN_MANAGERS, requires
+from learning.lessons.catalogue import published_lessons
 
 bp = Blueprint("campaigns", __name__)
 

@@ -8,7 +8,6 @@ from flask import Flask, current_app, g, request
 from flask_babel import format_datetime, get_locale
 from sqlalchemy import inspect
 
-
 LANG_COOKIE = "lang"
 
 

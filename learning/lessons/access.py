@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from learning.core.permissions import is_editor
-from learning.lessons.models import Lesson
-from learning.lessons.models import LessonState
+from learning.lessons.models import Lesson, LessonState
 
 
 def can_read_lesson(user, lesson: Lesson) -> bool:

@@ -4,8 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from learning.core import db
-from learning.lessons.models import Lesson, LessonVersion
-from learning.lessons.models import LessonState
+from learning.lessons.models import Lesson, LessonState, LessonVersion
 
 
 def published_lessons() -> list[tuple[Lesson, LessonVersion]]:

@@ -4,14 +4,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.core.db import Base, utcnow
 from learning.core.enums import LabelledEnum
 from learning.lessons.authoring.model import QuizSettings
 from learning.org.models import User
+
 
 class LessonState(LabelledEnum):
     DRAFT = "draft", _l("draft")  # never published

@@ -15,15 +15,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from learning.core import db
-from learning.lessons.authoring import Problem, parse_lesson
-from learning.lessons.authoring.model import LessonDraft, ParseResult
 from learning.core.clock import vietnam_today
 from learning.core.db import utcnow
-from learning.lessons.models import Lesson, LessonVersion, Question
-from learning.org.models import User
 from learning.core.errors import DomainError
+from learning.lessons.authoring import Problem, parse_lesson
+from learning.lessons.authoring.model import LessonDraft, ParseResult
+from learning.lessons.models import Lesson, LessonState, LessonVersion, Question
 from learning.lessons.search import search_text_for
-from learning.lessons.models import LessonState
+from learning.org.models import User
 
 
 class ContentProblems(DomainError):

@@ -11,8 +11,7 @@ from learning.core import db
 from learning.lessons.authoring import KIND_LABELS, html_to_text
 from learning.lessons.authoring.model import LessonDraft
 from learning.lessons.authoring.text import comparable
-from learning.lessons.models import Lesson, LessonVersion
-from learning.lessons.models import LessonState
+from learning.lessons.models import Lesson, LessonState, LessonVersion
 
 MAX_RESULTS = 30
 MAX_TERMS = 8

@@ -3,7 +3,16 @@ version history and diffs, the editors' guide. Every route here is for editors
 and admins only."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,15 +22,20 @@ from wtforms.validators import Length
 
 from learning.core import db
 from learning.core.config import PROJECT_ROOT
-from learning.core.memo import remembered
-from learning.lessons.authoring import render_markdown
-from learning.lessons.models import Lesson, LessonState, LessonVersion
-from learning.core.input import InvalidInput, unstorable_field, unstorable_message, whole_number, without_unstorable
 from learning.core.errors import DomainError
-from learning.lessons import publishing
-from learning.lessons.authoring import limits
-from learning.lessons.diff import diff_versions
+from learning.core.input import (
+    InvalidInput,
+    unstorable_field,
+    unstorable_message,
+    whole_number,
+    without_unstorable,
+)
+from learning.core.memo import remembered
 from learning.core.permissions import EDITORS, requires
+from learning.lessons import publishing
+from learning.lessons.authoring import limits, render_markdown
+from learning.lessons.diff import diff_versions
+from learning.lessons.models import Lesson, LessonState, LessonVersion
 
 bp = Blueprint("edit", __name__)
 

@@ -12,10 +12,10 @@ from sqlalchemy import delete, or_, select, update
 
 from learning.core import db
 from learning.core.db import utcnow
-from learning.org.models import ROLES, RoleGrant, SignIn, Unit, User
 from learning.core.errors import DomainError
-from learning.org.access import live_sign_in, signed_in_after
 from learning.core.permissions import Role
+from learning.org.access import live_sign_in, signed_in_after
+from learning.org.models import ROLES, RoleGrant, SignIn, Unit, User
 
 MIN_PASSWORD_LENGTH = 8
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.core.db import Base, utcnow
 from learning.core.enums import LabelledEnum
 from learning.core.permissions import Role
+
 
 class UnitKind(LabelledEnum):
     """Kinds of unit, top to bottom. The tree's depth varies between provinces

@@ -8,9 +8,8 @@ from __future__ import annotations
 from sqlalchemy import exists, select, true
 
 from learning.core import db
-from learning.core.permissions import is_admin
+from learning.core.permissions import Role, is_admin
 from learning.org.models import RoleGrant, Unit
-from learning.core.permissions import Role
 
 
 def covers(user, unit_path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from learning.core import db
-from learning.org.models import UNIT_KINDS, Unit
 from learning.core.errors import DomainError
+from learning.org.models import UNIT_KINDS, Unit
 
 
 def add_unit(name: str, kind: str, parent: Unit | None = None, code: str | None = None) -> Unit:

@@ -1,7 +1,16 @@
 """Signing in and out."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
@@ -10,12 +19,16 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from learning.core import db
 from learning.core.extensions import limiter
 from learning.core.input import unstorable_field, unstorable_message, without_unstorable
-from learning.org.accounts import authenticate, end_sign_in, normalise_login, start_sign_in
 from learning.core.permissions import PUBLIC, SIGNED_IN, requires
 from learning.core.urls import safe_next
+from learning.org.accounts import (
+    authenticate,
+    end_sign_in,
+    normalise_login,
+    start_sign_in,
+)
 
 bp = Blueprint("auth", __name__)
 

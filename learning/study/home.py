@@ -8,14 +8,15 @@ from datetime import date
 
 from sqlalchemy import select
 
+from learning.campaigns.binding import due_dates
 from learning.core import db
+from learning.lessons.catalogue import published_lessons
 from learning.lessons.models import Lesson, LessonVersion
+from learning.lessons.versions import has_reflection
 from learning.org.models import User
 from learning.study.models import LessonProgress
 from learning.study.progress import StudyState, study_state
-from learning.campaigns.binding import due_dates
-from learning.lessons.catalogue import published_lessons
-from learning.lessons.versions import has_reflection
+
 
 @dataclass
 class Assignment:

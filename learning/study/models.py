@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.core.db import Base, utcnow
 from learning.core.enums import LabelledEnum
 from learning.lessons.models import Lesson, LessonVersion
+
 
 class AttemptStatus(LabelledEnum):
     OPEN = "open", _l("open")  # answers may be saved until the deadline (and its grace)

@@ -2,17 +2,32 @@
 page's script), submitting once, and the result with its review."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from learning.core import db
-from learning.core.input import InvalidInput, answers_from_json, json_body, unstorable_field, unstorable_message
-from learning.study import answers, attempts, errors, submission
-from learning.study.models import Attempt, AttemptStatus
+from learning.core.input import (
+    InvalidInput,
+    answers_from_json,
+    json_body,
+    unstorable_field,
+    unstorable_message,
+)
 from learning.core.permissions import ATTEMPT_OWNER, SIGNED_IN, requires
 from learning.org.access import request_member, signed_out_or_not_found
+from learning.study import answers, attempts, errors, submission
 from learning.study.access import owns_attempt
+from learning.study.models import Attempt, AttemptStatus
 
 bp = Blueprint("quiz", __name__)
 

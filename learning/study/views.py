@@ -6,12 +6,12 @@ from flask_login import current_user
 
 from learning.campaigns.binding import due_date
 from learning.core.clock import vietnam_today
-from learning.lessons import catalogue, search
-from learning.study import attempts, errors, reading
-from learning.study.home import home_for
 from learning.core.permissions import SIGNED_IN, requires
+from learning.lessons import catalogue, search
 from learning.lessons.access import can_read_lesson
 from learning.lessons.models import LessonState
+from learning.study import attempts, errors, reading
+from learning.study.home import home_for
 
 bp = Blueprint("learn", __name__)
 

@@ -4,11 +4,12 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-28 19:08:18.736427
 """
-from alembic import op
 import sqlalchemy as sa
-import learning.core.db
+from alembic import op
 from sqlalchemy import Text  # noqa: F401  (autogenerate writes Text() for JSONB)
 from sqlalchemy.dialects import postgresql
+
+import learning.core.db
 
 revision = '0001'
 down_revision = None

@@ -7,8 +7,8 @@ the answers' own saved_at says it.
 Revision ID: 0002
 Revises: 0001
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import learning.core.db
 

@@ -13,8 +13,8 @@ Revises: 0002
 import secrets
 from datetime import datetime, timezone
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import learning.core.db
 

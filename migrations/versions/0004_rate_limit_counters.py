@@ -9,8 +9,8 @@ across the upgrade or a downgrade.
 Revision ID: 0004
 Revises: 0003
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import learning.core.db
 

@@ -5,7 +5,12 @@ import pytest
 from learning.core import db
 from learning.models import Attempt
 from tests.browser.conftest import no_horizontal_scroll, shot, sign_in
-from tests.browser.test_quiz_browser import answer, open_quiz, questions_in_page_order, wait_saved
+from tests.browser.test_quiz_browser import (
+    answer,
+    open_quiz,
+    questions_in_page_order,
+    wait_saved,
+)
 from tests.conftest import PASSWORD
 
 

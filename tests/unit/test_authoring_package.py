@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from learning.lessons.authoring import KINDS, QuestionKind, parse_lesson
-from learning.lessons.authoring import messages
+from learning.lessons.authoring import KINDS, QuestionKind, messages, parse_lesson
 from learning.lessons.authoring.kinds import RegistryError, check_registry
 from learning.lessons.authoring.kinds.choices import MultipleChoice, SingleChoice
 from learning.lessons.authoring.kinds.true_false import TrueFalse

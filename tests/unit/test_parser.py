@@ -6,8 +6,21 @@ from datetime import date
 
 import pytest
 
-from learning.lessons.authoring import KIND_LABELS, TYPE_CODES, ParseResult, QuizSettings, Section, parse_lesson
-from learning.lessons.authoring.text import fold_spaces, norm, norm_keyword, parse_yes_no, slugify
+from learning.lessons.authoring import (
+    KIND_LABELS,
+    TYPE_CODES,
+    ParseResult,
+    QuizSettings,
+    Section,
+    parse_lesson,
+)
+from learning.lessons.authoring.text import (
+    fold_spaces,
+    norm,
+    norm_keyword,
+    parse_yes_no,
+    slugify,
+)
 
 TODAY = date(2025, 6, 1)
 

@@ -2,7 +2,11 @@
 them (what gunicorn.conf.py asks before starting)."""
 import pytest
 
-from learning.core.ratelimit import counts_per_process, per_process_problem, storage_uri_from_environment
+from learning.core.ratelimit import (
+    counts_per_process,
+    per_process_problem,
+    storage_uri_from_environment,
+)
 
 
 @pytest.mark.parametrize("workers, environ, refused", [

@@ -11,7 +11,9 @@ import re
 from xml.etree.ElementTree import Element
 
 import pytest
-from bleach._vendor import html5lib  # bleach's own HTML5 parser: reads markup as browsers do
+from bleach._vendor import (
+    html5lib,  # bleach's own HTML5 parser: reads markup as browsers do
+)
 
 from learning.lessons.authoring import render_inline, render_markdown, sanitize_html
 

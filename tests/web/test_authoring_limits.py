@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy import func, select
 
 from learning.core import db

@@ -17,8 +17,8 @@ from sqlalchemy.exc import OperationalError
 from learning import create_app
 from learning.core import db
 from learning.core import db as database
-from learning.org import accounts
 from learning.core.permissions import PUBLIC, requires
+from learning.org import accounts
 from tests.conftest import FAST_HASH, PASSWORD, FormClient, migrated_postgres_schema
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -125,6 +125,7 @@ def database_that_goes_down(postgres_url):
     """A database of its own, migrated, that the test can make refuse every
     connection, as PostgreSQL does while it restarts."""
     import uuid
+
     from sqlalchemy.engine import make_url
     name = "t_down_" + uuid.uuid4().hex[:10]
     admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")

@@ -1,11 +1,11 @@
 """The demo organisation that `make run` loads, as the README describes it."""
 from sqlalchemy import func, select
 
-from learning.core import db
-from learning.models import Campaign, Lesson, Unit, User
 from learning import demo
-from learning.org.accounts import authenticate
+from learning.core import db
 from learning.core.permissions import is_admin, is_editor
+from learning.models import Campaign, Lesson, Unit, User
+from learning.org.accounts import authenticate
 from learning.org.scope import reviews_unit
 
 

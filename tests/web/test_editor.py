@@ -81,7 +81,7 @@ def test_archive_hides_the_lesson_from_members_and_restore_brings_it_back(
     db.session.expire_all()
     assert lesson.state == "archived"
     reader = app.test_client()
-    from tests.conftest import FormClient, PASSWORD
+    from tests.conftest import PASSWORD, FormClient
     reader = FormClient(reader)
     reader.submit("/login", {"identifier": member.phone, "password": PASSWORD})
     assert reader.get(f"/lessons/{lesson.slug}").status_code == 404

@@ -19,8 +19,15 @@ from sqlalchemy import func, select
 from learning.core import db
 from learning.core.db import Base
 from learning.core.extensions import limiter
-from learning.core.input import (INT32_MAX, InvalidInput, answers_from_json, json_body, unstorable_field,
-                                 whole_number, without_unstorable)
+from learning.core.input import (
+    INT32_MAX,
+    InvalidInput,
+    answers_from_json,
+    json_body,
+    unstorable_field,
+    whole_number,
+    without_unstorable,
+)
 from learning.models import Answer, Attempt, Campaign
 from tests.conftest import PASSWORD
 from tests.web.test_study import correct_values

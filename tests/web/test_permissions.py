@@ -2,7 +2,13 @@
 EXPECTED, so nobody ships a page without deciding who may see it."""
 import pytest
 
-from learning.core.permissions import ATTEMPT_OWNER, CAMPAIGN_MANAGERS, EDITORS, PUBLIC, SIGNED_IN
+from learning.core.permissions import (
+    ATTEMPT_OWNER,
+    CAMPAIGN_MANAGERS,
+    EDITORS,
+    PUBLIC,
+    SIGNED_IN,
+)
 
 EXPECTED = {
     "auth.login": PUBLIC,

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from learning import create_app
 from learning.core import db
-from learning.core.ratelimit import DatabaseStorage, rate_limit_counters
 from learning.core.extensions import _route_without_limits, limiter
+from learning.core.ratelimit import DatabaseStorage, rate_limit_counters
 
 
 def test_sign_in_attempts_are_counted_in_the_database_by_default(app, client, make_user):

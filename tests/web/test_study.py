@@ -9,17 +9,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from learning.campaigns import operations as campaigns
+from learning.campaigns.operations import CampaignInput
 from learning.core import db
 from learning.core.clock import vietnam_today
 from learning.core.db import utcnow
-from learning.study.grading import grade_attempt
+from learning.lessons.versions import quiz_questions
 from learning.models import Answer, Attempt, LessonProgress, SignIn
-from learning.campaigns import operations as campaigns
+from learning.org.access import Member
 from learning.study import answers as answering
 from learning.study import attempts, errors, models, submission
-from learning.campaigns.operations import CampaignInput
-from learning.org.access import Member
-from learning.lessons.versions import quiz_questions
+from learning.study.grading import grade_attempt
 from tests.conftest import CONTENT
 
 
@@ -116,7 +116,7 @@ def test_saving_part_way_keeps_answers_for_later_and_other_devices(client, app, 
     first = attempt.version.questions[0]
     client.submit(f"/attempts/{attempt.id}", {f"q-{first.key}": correct_values(first), "action": "save"})
     # Another phone: a fresh client signs in and finds the saved answer checked.
-    from tests.conftest import FormClient, PASSWORD
+    from tests.conftest import PASSWORD, FormClient
     other = FormClient(app.test_client())
     other.submit("/login", {"identifier": member.phone, "password": PASSWORD})
     page = other.get(f"/attempts/{attempt.id}").get_data(as_text=True)

@@ -12,10 +12,26 @@ translator the application installs). See docs/lesson-format.md.
 """
 from learning.lessons.authoring.kinds import KINDS, QuestionKind, kind_for
 from learning.lessons.authoring.markdown import parse_lesson
-from learning.lessons.authoring.model import LessonDraft, ParseResult, Problem, QuestionDraft, QuizSettings, Section
-from learning.lessons.authoring.render import html_to_text, render_inline, render_markdown
+from learning.lessons.authoring.model import (
+    LessonDraft,
+    ParseResult,
+    Problem,
+    QuestionDraft,
+    QuizSettings,
+    Section,
+)
+from learning.lessons.authoring.render import (
+    html_to_text,
+    render_inline,
+    render_markdown,
+)
 from learning.lessons.authoring.sanitize import sanitize_html
-from learning.lessons.authoring.vocabulary import DOCUMENT_KINDS, KIND_LABELS, TYPE_CODES, DocumentKind
+from learning.lessons.authoring.vocabulary import (
+    DOCUMENT_KINDS,
+    KIND_LABELS,
+    TYPE_CODES,
+    DocumentKind,
+)
 
 __all__ = [
     "DOCUMENT_KINDS", "KINDS", "KIND_LABELS", "TYPE_CODES",

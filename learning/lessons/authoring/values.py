@@ -14,15 +14,38 @@ from typing import Any, TypeVar
 
 from learning.lessons.authoring.kinds import Entry
 from learning.lessons.authoring.limits import (
-    ATTEMPTS_RANGE, EARLIEST_YEAR, ISSUING_BODY_LENGTH, MAX_SLUG, MAX_SUMMARY, MAX_TAG, MAX_TAGS,
-    MINUTES_RANGE, PASS_MARK_RANGE, TIME_LIMIT_RANGE,
+    ATTEMPTS_RANGE,
+    EARLIEST_YEAR,
+    ISSUING_BODY_LENGTH,
+    MAX_SLUG,
+    MAX_SUMMARY,
+    MAX_TAG,
+    MAX_TAGS,
+    MINUTES_RANGE,
+    PASS_MARK_RANGE,
+    TIME_LIMIT_RANGE,
 )
 from learning.lessons.authoring.messages import _
 from learning.lessons.authoring.model import QuizSettings
-from learning.lessons.authoring.text import norm, norm_keyword, parse_whole_number, parse_yes_no, slugify, strip_diacritics
+from learning.lessons.authoring.text import (
+    norm,
+    norm_keyword,
+    parse_whole_number,
+    parse_yes_no,
+    slugify,
+    strip_diacritics,
+)
 from learning.lessons.authoring.vocabulary import (
-    COUNTED_ATTEMPTS, KIND_LABELS, MINUTE_UNITS, NUMBER_PATTERN, SHOW_ANSWERS, SLUG_PATTERN, TYPE_CODE_BY_FOLDED,
-    UNLIMITED_WORDS, DocumentKind, document_kind_for,
+    COUNTED_ATTEMPTS,
+    KIND_LABELS,
+    MINUTE_UNITS,
+    NUMBER_PATTERN,
+    SHOW_ANSWERS,
+    SLUG_PATTERN,
+    TYPE_CODE_BY_FOLDED,
+    UNLIMITED_WORDS,
+    DocumentKind,
+    document_kind_for,
 )
 
 T = TypeVar("T")

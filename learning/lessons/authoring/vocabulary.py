@@ -16,7 +16,6 @@ from learning.lessons.authoring.limits import MAX_QUESTION_ID, MAX_SLUG
 from learning.lessons.authoring.messages import N_
 from learning.lessons.authoring.text import norm_keyword, strip_diacritics
 
-
 # -- document kinds -----------------------------------------------------------
 
 @dataclass(frozen=True)

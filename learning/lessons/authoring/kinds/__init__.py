@@ -12,7 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from learning.lessons.authoring.kinds.base import (
-    ANSWER, FULL_CREDIT, NO_CREDIT, ChoiceEntry, Entry, PropertySpec, QuestionKind, QuestionSource,
+    ANSWER,
+    FULL_CREDIT,
+    NO_CREDIT,
+    ChoiceEntry,
+    Entry,
+    PropertySpec,
+    QuestionKind,
+    QuestionSource,
 )
 from learning.lessons.authoring.kinds.choices import MultipleChoice, SingleChoice
 from learning.lessons.authoring.kinds.reflection import Reflection

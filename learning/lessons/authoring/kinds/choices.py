@@ -7,7 +7,11 @@ from fractions import Fraction
 from typing import Any
 
 from learning.lessons.authoring.kinds.base import (
-    FULL_CREDIT, NO_CREDIT, ChoiceEntry, QuestionKind, QuestionSource,
+    FULL_CREDIT,
+    NO_CREDIT,
+    ChoiceEntry,
+    QuestionKind,
+    QuestionSource,
 )
 from learning.lessons.authoring.limits import MAX_CHOICES, MIN_CHOICES
 from learning.lessons.authoring.messages import N_, _

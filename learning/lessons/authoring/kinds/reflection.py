@@ -4,7 +4,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from learning.lessons.authoring.kinds.base import Entry, PropertySpec, QuestionKind, QuestionSource
+from learning.lessons.authoring.kinds.base import (
+    Entry,
+    PropertySpec,
+    QuestionKind,
+    QuestionSource,
+)
 from learning.lessons.authoring.limits import MAX_MAX_WORDS, MAX_MIN_WORDS
 from learning.lessons.authoring.messages import N_, _
 from learning.lessons.authoring.model import Problem

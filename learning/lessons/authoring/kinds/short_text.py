@@ -6,7 +6,13 @@ from fractions import Fraction
 from typing import Any
 
 from learning.lessons.authoring.kinds.base import (
-    ANSWER, FULL_CREDIT, NO_CREDIT, Entry, PropertySpec, QuestionKind, QuestionSource,
+    ANSWER,
+    FULL_CREDIT,
+    NO_CREDIT,
+    Entry,
+    PropertySpec,
+    QuestionKind,
+    QuestionSource,
 )
 from learning.lessons.authoring.limits import MAX_ANSWER, MAX_ANSWERS
 from learning.lessons.authoring.messages import N_, _

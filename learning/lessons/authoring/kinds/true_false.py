@@ -5,7 +5,13 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from learning.lessons.authoring.kinds.base import ANSWER, FULL_CREDIT, NO_CREDIT, QuestionKind, QuestionSource
+from learning.lessons.authoring.kinds.base import (
+    ANSWER,
+    FULL_CREDIT,
+    NO_CREDIT,
+    QuestionKind,
+    QuestionSource,
+)
 from learning.lessons.authoring.messages import N_, _
 from learning.lessons.authoring.model import Problem
 from learning.lessons.authoring.text import norm_keyword

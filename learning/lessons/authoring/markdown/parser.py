@@ -15,20 +15,54 @@ from datetime import date
 
 from learning.lessons.authoring import values
 from learning.lessons.authoring.kinds import (
-    EXTRA_PROPERTIES, ChoiceEntry, Entry, PropertySpec, QuestionKind, QuestionSource, kind_for, kind_labels,
+    EXTRA_PROPERTIES,
+    ChoiceEntry,
+    Entry,
+    PropertySpec,
+    QuestionKind,
+    QuestionSource,
+    kind_for,
+    kind_labels,
 )
 from learning.lessons.authoring.limits import MAX_QUESTIONS, MAX_TITLE, POINTS_RANGE
 from learning.lessons.authoring.markdown.lines import (
-    Item, Line, markdown_of, text_lines, underlines_level_1, without_blank_edges,
+    Item,
+    Line,
+    markdown_of,
+    text_lines,
+    underlines_level_1,
+    without_blank_edges,
 )
 from learning.lessons.authoring.messages import _
-from learning.lessons.authoring.model import LessonDraft, ParseResult, Problem, QuestionDraft, QuizSettings, Section
-from learning.lessons.authoring.render import html_to_text, render_inline, render_markdown
+from learning.lessons.authoring.model import (
+    LessonDraft,
+    ParseResult,
+    Problem,
+    QuestionDraft,
+    QuizSettings,
+    Section,
+)
+from learning.lessons.authoring.render import (
+    html_to_text,
+    render_inline,
+    render_markdown,
+)
 from learning.lessons.authoring.source import read_source
 from learning.lessons.authoring.text import norm, norm_keyword
 from learning.lessons.authoring.vocabulary import (
-    COMMON_PROPERTIES, META, OPTIONAL_META, POINTS, QUESTION_ID, QUESTION_ID_PATTERN, QUESTION_KIND,
-    QUESTION_PROPERTIES, REQUIRED_META_EXAMPLES, SECTION, SETTINGS, by_keyword, is_placeholder,
+    COMMON_PROPERTIES,
+    META,
+    OPTIONAL_META,
+    POINTS,
+    QUESTION_ID,
+    QUESTION_ID_PATTERN,
+    QUESTION_KIND,
+    QUESTION_PROPERTIES,
+    REQUIRED_META_EXAMPLES,
+    SECTION,
+    SETTINGS,
+    by_keyword,
+    is_placeholder,
 )
 
 QUIZ_HEADINGS = frozenset({"cau hoi kiem tra", "quiz"})
