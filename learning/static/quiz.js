@@ -45,6 +45,7 @@
       var saved = JSON.parse(localStorage.getItem(storeKey) || "null");
       if (saved && saved.pending) {
         saved.acked = saved.acked || {};
+        saved.dropped = saved.dropped || {};
         saved.submit = +saved.submit || 0;  // true → 1, as an earlier version of this script kept it
         saved.refused = saved.refused || 0;
         saved.confirmed = saved.confirmed || 0;
@@ -55,10 +56,13 @@
   }
 
   function load() {
-    return stored() || { seq: 0, pending: {}, acked: {}, submit: 0, refused: 0, confirmed: 0 };
+    return stored() || { seq: 0, pending: {}, acked: {}, dropped: {}, submit: 0, refused: 0, confirmed: 0 };
   }
 
   function ackedSeq(key) { return state.acked[key] ? state.acked[key].seq : 0; }
+
+  // Done with: saved on the server, or refused by it as it was (never resent).
+  function settledSeq(key) { return Math.max(ackedSeq(key), state.dropped[key] || 0); }
 
   function submitPending() { return state.submit > state.refused; }
 
@@ -76,12 +80,15 @@
     Object.keys(other.acked).forEach(function (key) {
       if (other.acked[key].seq > ackedSeq(key)) state.acked[key] = other.acked[key];
     });
+    Object.keys(other.dropped).forEach(function (key) {
+      state.dropped[key] = Math.max(state.dropped[key] || 0, other.dropped[key]);
+    });
     Object.keys(other.pending).forEach(function (key) {
       var theirs = other.pending[key], mine = state.pending[key];
-      if (fieldset(key) && theirs.seq > ackedSeq(key) && (!mine || theirs.seq > mine.seq)) state.pending[key] = theirs;
+      if (fieldset(key) && theirs.seq > settledSeq(key) && (!mine || theirs.seq > mine.seq)) state.pending[key] = theirs;
     });
     Object.keys(state.pending).forEach(function (key) {
-      if (state.pending[key].seq <= ackedSeq(key)) delete state.pending[key];
+      if (state.pending[key].seq <= settledSeq(key)) delete state.pending[key];
     });
     form.querySelectorAll("fieldset.question").forEach(function (box) {
       if (box.dataset.key !== answering) showNewest(box);
@@ -158,6 +165,24 @@
     schedule(wait || 300);
   }
 
+  // The server refused these answers as they are (a character no database
+  // stores): resending them would fail forever and hold back the others. They
+  // stay on the page for the member to change; changing one sends it again.
+  function refuse(keys, sent, message) {
+    keys.forEach(function (key) {
+      if (state.pending[key] === sent[key]) {
+        state.dropped[key] = sent[key].seq;
+        delete state.pending[key];
+        mark(key, "refused");
+      }
+    });
+    persist();
+    sync.dataset.state = "refused";
+    sync.textContent = message || text("refused");
+    if (Object.keys(state.pending).length) schedule(200);
+    return false;
+  }
+
   function schedule(ms) {
     clearTimeout(retryTimer);
     retryTimer = setTimeout(function () { retryTimer = null; flush(); }, ms);
@@ -196,7 +221,13 @@
         sync.textContent = text("session");
         return false;
       }
-      if (response.type === "opaqueredirect" || response.status === 400 || response.status === 401) {
+      if (response.status === 400 && response.type !== "opaqueredirect") {
+        return response.json().then(function (data) {
+          if (!data || !data.invalid) throw new Error("session");
+          return refuse(keys, sent, data.error);
+        }, function () { throw new Error("session"); });
+      }
+      if (response.type === "opaqueredirect" || response.status === 401) {
         throw new Error("session");  // signed out or token expired: keep everything queued
       }
       if (!response.ok) throw new Error("http " + response.status);
