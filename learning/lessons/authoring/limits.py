@@ -37,7 +37,7 @@ MAX_QUESTION_ID = 40
 POINTS_RANGE = (1, 100)
 MIN_CHOICES, MAX_CHOICES = 2, 10
 MAX_ANSWERS = 20  # accepted answers of a short-text question
-MAX_ANSWER = 500  # characters of one accepted answer: the answer box takes 500 (quiz/answer/short_text.html)
+MAX_ANSWER = 500  # characters of one accepted answer, and of the member's answer box (ShortText.answer_chars)
 MAX_MIN_WORDS, MAX_MAX_WORDS = 5000, 10000  # a reflection's word limits
 
 # -- what a member sends ------------------------------------------------------------

@@ -30,6 +30,7 @@ class ShortText(QuestionKind):
     aliases = ("trả lời ngắn", "short text", "short answer")
     properties = (ANSWER, IGNORE_DIACRITICS)
     repeatable = frozenset({ANSWER.name})
+    answer_chars = MAX_ANSWER  # the member's answer box takes as much as an accepted answer may hold
 
     def build(self, source: QuestionSource) -> tuple[dict[str, Any], list[Problem]]:
         entries = source.extras.get(ANSWER.name, [])
