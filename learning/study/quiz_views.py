@@ -122,8 +122,9 @@ def submit(attempt_id: int):
 def _confirmed() -> bool:
     """confirm=1 in the script's JSON body or in a form post (a malformed
     body is a 400, core.input)."""
-    if request.is_json:
-        payload = json_body(request.get_data(), True)
+    body = request.get_data()
+    if request.is_json and body.strip():  # an empty body confirms nothing
+        payload = json_body(body, True)
         return type(payload) is dict and payload.get("confirm") in (1, "1", True)
     return request.form.get("confirm") == "1"
 
