@@ -40,6 +40,7 @@ from sqlalchemy import Column, Integer, String, Table, bindparam, case, delete, 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from learning.core.input import is_storable
 from learning.core.db import Base, UTCDateTime, utcnow
 
 SETTING = "RATELIMIT_STORAGE_URI"
@@ -54,9 +55,13 @@ rate_limit_counters = Table(
 
 
 def stored_key(key: str) -> str:
-    """The key as stored: a key too long for the column (the sign-in key holds
-    what was typed as the identifier, before the form is validated) keeps its
-    beginning and ends with a hash of the whole, so it still counts alone."""
+    """The key as stored. The sign-in key holds what was typed as the
+    identifier, before the form is validated: a key too long for the column
+    keeps its beginning and ends with a hash of the whole, and one with a
+    character no database stores (NUL, a lone surrogate) is its hash alone,
+    so each still counts alone."""
+    if not is_storable(key):
+        return "#" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
     if len(key) <= MAX_KEY_LENGTH:
         return key
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()

@@ -39,7 +39,7 @@ from learning.lessons.models import Lesson, LessonState, LessonVersion
 
 bp = Blueprint("edit", __name__)
 
-NEW_LESSON_TEMPLATE = "edit/new_lesson.md"
+NEW_LESSON_TEMPLATE = "lessons/new_lesson.md"
 MAX_SOURCE_CHARS = limits.MAX_SOURCE_CHARS  # the parser's own limit, with its message
 
 
@@ -58,7 +58,7 @@ class SourceForm(FlaskForm):
 @bp.route("/")
 @requires(EDITORS)
 def index():
-    return render_template("edit/index.html", lessons=publishing.lessons_for_editors())
+    return render_template("lessons/index.html", lessons=publishing.lessons_for_editors())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -150,7 +150,7 @@ def _editor_page(form: SourceForm, lesson: Lesson | None, problems, preview, sav
     pressed = None
     if form.is_submitted():
         pressed = request.form.get("action") if request.form.get("action") in ("save", "publish") else "preview"
-    return render_template("edit/editor.html", form=form, lesson=lesson, problems=problems, preview=preview,
+    return render_template("lessons/editor.html", form=form, lesson=lesson, problems=problems, preview=preview,
                            pressed=pressed, saved=saved)
 
 
@@ -171,7 +171,7 @@ def live_preview():
     result = publishing.parse_for_lesson(lesson, source)
     return jsonify(
         problems=[{"line": p.line, "message": p.message} for p in result.problems],
-        html=render_template("edit/_preview.html", preview=result.draft,
+        html=render_template("lessons/_preview.html", preview=result.draft,
                              problems=[(p.line, p.message) for p in result.problems]),
     )
 
@@ -203,7 +203,7 @@ def _change_state(lesson_id: int, operation, message):
 @requires(EDITORS)
 def versions(lesson_id: int):
     item = _get_lesson(lesson_id)
-    return render_template("edit/versions.html", lesson=item)
+    return render_template("lessons/versions.html", lesson=item)
 
 
 @bp.route("/<int:lesson_id>/versions/<int:number>")
@@ -211,7 +211,7 @@ def versions(lesson_id: int):
 def version(lesson_id: int, number: int):
     item = _get_lesson(lesson_id)
     found = _get_version(item, number)
-    return render_template("edit/version.html", lesson=item, version=found)
+    return render_template("lessons/version.html", lesson=item, version=found)
 
 
 @bp.route("/<int:lesson_id>/diff")
@@ -222,7 +222,7 @@ def diff(lesson_id: int):
     new_number = request.args.get("to", latest, type=int)
     old_number = request.args.get("from", max(new_number - 1, 1), type=int)
     old, new = _get_version(item, old_number), _get_version(item, new_number)
-    return render_template("edit/diff.html", lesson=item, old=old, new=new, diff=diff_versions(old, new))
+    return render_template("lessons/diff.html", lesson=item, old=old, new=new, diff=diff_versions(old, new))
 
 
 # The editors' documentation as pages: name -> (file in docs/, its language, endpoint).
@@ -254,7 +254,7 @@ def _guide_page(name: str):
     for other_file, _language, endpoint in GUIDES.values():
         body = body.replace(f"<code>docs/{other_file}</code>",
                             f'<a href="{url_for(endpoint)}"><code>docs/{other_file}</code></a>')
-    return render_template("edit/guide.html", name=name, language=language, title=title, body=body,
+    return render_template("lessons/guide.html", name=name, language=language, title=title, body=body,
                            sections=[s for s in sections if s.level == 2])
 
 

@@ -71,7 +71,7 @@ def login():
             start_sign_in(user)
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form)
+    return render_template("org/login.html", form=form)
 
 
 def _unstorable(form: LoginForm, refused: str):
@@ -80,7 +80,7 @@ def _unstorable(form: LoginForm, refused: str):
     field = form[refused] if refused in ("identifier", "password") else form.identifier
     form.identifier.data = without_unstorable(form.identifier.data or "")[0]
     field.errors = [unstorable_message(field.label.text)]
-    return render_template("auth/login.html", form=form)
+    return render_template("org/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -56,7 +56,7 @@ def attempt(attempt_id: int):
         else:
             if item.status != AttemptStatus.OPEN:
                 return redirect(url_for("quiz.result", attempt_id=item.id))
-    return render_template("quiz/attempt.html", attempt=item, version=item.version,
+    return render_template("study/quiz/attempt.html", attempt=item, version=item.version,
                            questions=attempts.planned_questions(item), saved=answers.saved_responses(item),
                            time_left=attempts.time_left(item), error=error, unanswered=unanswered,
                            seq_floor=answers.highest_seq(item.id),
@@ -136,7 +136,7 @@ def result(attempt_id: int):
     submission.close_if_expired(item)
     if item.status == AttemptStatus.OPEN:
         return redirect(url_for("quiz.attempt", attempt_id=item.id))
-    return render_template("quiz/result.html", attempt=item, version=item.version,
+    return render_template("study/quiz/result.html", attempt=item, version=item.version,
                            questions=attempts.planned_questions(item), saved=answers.saved_responses(item),
                            scores=answers.answer_scores(item), show_answers=attempts.may_show_answers(current_user, item),
                            lesson=item.version.lesson)

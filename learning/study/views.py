@@ -19,7 +19,7 @@ bp = Blueprint("learn", __name__)
 @bp.route("/")
 @requires(SIGNED_IN)
 def home():
-    return render_template("learn/home.html", home=home_for(current_user, vietnam_today()))
+    return render_template("study/home.html", home=home_for(current_user, vietnam_today()))
 
 
 @bp.route("/search")
@@ -27,7 +27,7 @@ def home():
 def search_page():
     query = request.args.get("q", "")[:200]
     results = search.search_lessons(query) if query.strip() else []
-    return render_template("learn/search.html", query=query, results=results)
+    return render_template("study/search.html", query=query, results=results)
 
 
 @bp.route("/lessons/<slug>")
@@ -38,7 +38,7 @@ def lesson(slug: str):
         progress = reading.record_opened(current_user, lesson)
     else:
         progress = None
-    return render_template("learn/lesson.html", lesson=lesson, version=version, progress=progress,
+    return render_template("study/lesson.html", lesson=lesson, version=version, progress=progress,
                            quiz=attempts.quiz_status(current_user, lesson, version),
                            due_on=due_date(current_user.id, lesson.id, vietnam_today()))
 

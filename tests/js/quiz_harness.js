@@ -42,7 +42,7 @@ function element(props = {}) {
   return el;
 }
 
-// The warning as templates/quiz/_unanswered.html renders it, hidden.
+// The warning as templates/study/quiz/_unanswered.html renders it, hidden.
 function makeWarning() {
   const parts = { "#unanswered-title": element(), ".unanswered-list": element(),
     "#submit-anyway": element(), "#keep-answering": element({ href: "/attempts/1" }) };

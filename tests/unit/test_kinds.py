@@ -239,5 +239,5 @@ def test_every_kind_has_its_three_templates():
     from pathlib import Path
     templates = Path(__file__).resolve().parents[2] / "templates"
     for kind in KINDS.values():
-        for folder in ("quiz/answer", "quiz/review", "edit/preview"):
+        for folder in ("study/quiz/answer", "study/quiz/review", "lessons/preview"):
             assert (templates / folder / f"{kind.template}.html").is_file(), (kind.code, folder)

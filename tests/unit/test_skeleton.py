@@ -1,4 +1,4 @@
-"""The new-lesson skeleton (templates/edit/new_lesson.md, what the editor's
+"""The new-lesson skeleton (templates/lessons/new_lesson.md, what the editor's
 “Bài học mới” page starts from) is a to-do list: parsing it reports each
 placeholder ‘…’ once, saying what to write, and nothing else; filled in, it
 is a lesson without a problem."""
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from learning.lessons.authoring import parse_lesson
 
-SKELETON = (Path(__file__).resolve().parents[2] / "templates/edit/new_lesson.md").read_text(encoding="utf-8")
+SKELETON = (Path(__file__).resolve().parents[2] / "templates/lessons/new_lesson.md").read_text(encoding="utf-8")
 TODAY = date(2025, 6, 1)
 
 # What an editor writes in place of each ‘…’, in the order they appear.

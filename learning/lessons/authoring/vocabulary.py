@@ -62,7 +62,7 @@ TYPE_CODE_BY_FOLDED = {strip_diacritics(code).upper(): code for code in TYPE_COD
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{1,%d}" % (MAX_SLUG - 1))
 QUESTION_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,%d}" % (MAX_QUESTION_ID - 1))
 
-# What a skeleton leaves for the author to fill (templates/edit/new_lesson.md):
+# What a skeleton leaves for the author to fill (templates/lessons/new_lesson.md):
 # a value, a heading or a line that is only this is still to be written.
 PLACEHOLDERS = frozenset({"…", "..."})
 

@@ -85,8 +85,8 @@ class QuestionKind:
     takes_choices: ClassVar[bool] = False
     properties: ClassVar[tuple[PropertySpec, ...]] = ()
     repeatable: ClassVar[frozenset[str]] = frozenset()  # property names allowed more than once
-    # Templates templates/quiz/answer/<template>.html, quiz/review/<template>.html and
-    # edit/preview/<template>.html show the question: adding a kind adds those three.
+    # Templates templates/study/quiz/answer/<template>.html, study/quiz/review/<template>.html and
+    # lessons/preview/<template>.html show the question: adding a kind adds those three.
     template: ClassVar[str]
     auto_graded: ClassVar[bool] = True  # False: a reviewer grades it (and the lesson waits for a response)
     many_answers: ClassVar[bool] = False  # the member may pick several (checkboxes, not radios)
