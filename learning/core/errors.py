@@ -50,8 +50,10 @@ def _invalid_input(error: InvalidInput):
     a 400 saying what was wrong; the request changed nothing (the lifecycle
     rolls an error response back, and the checks run before any write).
     A page that has a GET of its own links back to it."""
-    if _wants_json():  # `invalid`: resending the same will not help (the quiz script stops)
-        return jsonify(error=str(error), invalid=True), 400
+    # `invalid`: resending the same will not help; `invalid_keys`: the answers
+    # at fault, when known (the quiz script refuses those and resends the rest).
+    if _wants_json():
+        return jsonify(error=str(error), invalid=True, invalid_keys=[error.field] if error.field else []), 400
     rule = request.url_rule
     back = request.path if rule is not None and "GET" in rule.methods else url_for("learn.home")
     return render_template("errors/invalid_input.html", message=str(error), back=back, error_page=True), 400

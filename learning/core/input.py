@@ -111,10 +111,17 @@ def json_body(data: bytes, is_json: bool = True) -> Any:
         raise InvalidInput(_l("What was sent is not valid JSON.")) from None
 
 
+def _usable(key: str) -> str | None:
+    """A refused answer's key, for the script to know which one it was (the
+    others of the save it sends again), if the key itself can be stored."""
+    return key if _UNSTORABLE.search(key) is None else None
+
+
 def answers_from_json(payload: Any) -> list[tuple[str, list[str], int]]:
     """{"answers": [{"key": str, "values": [str, ...], "seq": int}, ...]} from
     the quiz page's script, as (key, values, seq). Every answer is checked
-    before any is used: a save is taken whole or refused whole. Only the first
+    before any is used: a save is taken whole or refused whole, naming the
+    answer at fault by its key (`field`) where it has one. Only the first
     MAX_ANSWERS_PER_SAVE are read; the phone sends the rest next time."""
     answers = payload.get("answers") if type(payload) is dict else None
     if type(answers) is not list:
@@ -130,12 +137,12 @@ def answers_from_json(payload: Any) -> list[tuple[str, list[str], int]]:
         if (type(values) is not list or len(values) > MAX_VALUES_PER_ANSWER
                 or any(type(value) is not str for value in values)):
             raise InvalidInput(_l("Answer %(n)s: values must be a list of at most %(max)s texts.",
-                                  n=number, max=MAX_VALUES_PER_ANSWER))
+                                  n=number, max=MAX_VALUES_PER_ANSWER), field=_usable(key))
         # type() is not isinstance(): True is an int to isinstance; 1.0 and 1e400 are floats.
         if type(seq) is not int or not 0 <= seq <= INT32_MAX:
             raise InvalidInput(_l("Answer %(n)s: seq must be a whole number from 0 to %(max)s.",
-                                  n=number, max=INT32_MAX))
+                                  n=number, max=INT32_MAX), field=_usable(key))
         if _UNSTORABLE.search(key) is not None or any(_UNSTORABLE.search(value) is not None for value in values):
-            raise InvalidInput(unstorable_message(_l("Answer %(n)s", n=number)))
+            raise InvalidInput(unstorable_message(_l("Answer %(n)s", n=number)), field=_usable(key))
         taken.append((key, values, seq))
     return taken

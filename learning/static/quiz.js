@@ -224,7 +224,8 @@
       if (response.status === 400 && response.type !== "opaqueredirect") {
         return response.json().then(function (data) {
           if (!data || !data.invalid) throw new Error("session");
-          return refuse(keys, sent, data.error);
+          var named = (data.invalid_keys || []).filter(function (key) { return sent[key]; });
+          return refuse(named.length ? named : keys, sent, data.error);
         }, function () { throw new Error("session"); });
       }
       if (response.type === "opaqueredirect" || response.status === 401) {

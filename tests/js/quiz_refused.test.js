@@ -46,3 +46,16 @@ test("a 400 without `invalid` (an expired form) keeps the answers queued", async
   a.fireTimers(); await tick();
   assert.deepStrictEqual(a.fetches[0].body.answers.map(x => x.key), ["q1"]);
 });
+
+test("only the answer the server names is refused; the others of the save are sent again", async () => {
+  const a = await opened(["q1", "q2"]);
+  a.choose("q1", "a");
+  a.choose("q2", "b");
+  a.fireTimers(); await tick();
+  assert.deepStrictEqual(a.fetches[0].body.answers.map(x => x.key).sort(), ["q1", "q2"]);
+  reply(a, 400, { error: "Câu trả lời 2 có ký tự không thể lưu", invalid: true, invalid_keys: ["q2"] });
+  await settle();
+  assert.strictEqual(a.status("q2"), "refused");
+  a.fireTimers(); await tick();
+  assert.deepStrictEqual(a.fetches[0].body.answers.map(x => x.key), ["q1"]);
+});

@@ -379,6 +379,8 @@ def test_one_bad_answer_refuses_the_whole_save(member_attempt):
                                    json={"answers": [*good, _answer(walk["question"].key, [NUL], seq=6)]})
     assert response.status_code == 400
     assert response.get_json()["error"].startswith(f"Câu trả lời {len(good) + 1} có ký tự không thể lưu")
+    # The script refuses that answer only, and sends the good ones again.
+    assert response.get_json()["invalid_keys"] == [walk["question"].key]
     assert snapshot(walk["app"]) == before
 
 
