@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from learning.core.db import utcnow
 from learning.core.errors import DomainError
 from learning.lessons.authoring import Problem, parse_lesson
 from learning.lessons.authoring.model import LessonDraft, ParseResult
+from learning.lessons.authoring.source import normalised
 from learning.lessons.models import Lesson, LessonState, LessonVersion, Question
 from learning.lessons.search import search_text_for
 from learning.org.models import User
@@ -41,9 +41,8 @@ class PublishResult:
 
 
 def normalise_source(source: str) -> str:
-    """The text as stored and compared: NFC, \\n line ends, no BOM."""
-    text = source.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)
+    """The text as stored and compared, as every front end reads it."""
+    return normalised(source)
 
 
 def source_digest(text: str) -> str:

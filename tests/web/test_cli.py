@@ -67,3 +67,17 @@ def test_an_import_with_any_problem_changes_nothing(app, tmp_path):
     assert result.exit_code == 1
     assert "zz-broken.md:" in result.output
     assert _count(Lesson) == 0 and _count(LessonVersion) == 0
+
+
+def test_a_file_with_a_character_no_database_stores_is_a_problem_with_its_line(app, tmp_path):
+    """NUL passes UTF-8 but no database stores it: `check` names the line,
+    and `import` refuses it the same way, writing nothing (not a database error)."""
+    bad = tmp_path / "nul.md"
+    lines = (CONTENT / "57-nq-tw-2024.md").read_text(encoding="utf-8").splitlines()
+    lines[20] = lines[20] + "\x00"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for command in ("check", "import"):
+        result = _run(app, "content", command, str(bad))
+        assert result.exit_code == 1, result.output
+        assert f"{bad}:21: Dòng này có ký tự không thể lưu" in result.output
+    assert _count(Lesson) == 0
