@@ -8,12 +8,7 @@ from learning.campaigns.models import Campaign, campaign_units
 from learning.core import db
 from learning.core.permissions import is_editor
 from learning.org.models import Unit
-from learning.org.scope import covers, reviews_unit
-
-
-def can_assign_to(user, unit: Unit) -> bool:
-    """Who may assign a study campaign to a unit (and so to everyone below it)."""
-    return is_editor(user) or reviews_unit(user, unit)
+from learning.org.scope import covers
 
 
 def visible_to(user):

@@ -7,14 +7,14 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from learning.campaigns.access import can_assign_to, visible_to
+from learning.campaigns.access import visible_to
 from learning.campaigns.models import Campaign
 from learning.core import db
 from learning.core.errors import DomainError
-from learning.core.permissions import Role, is_editor
+from learning.core.permissions import is_editor
 from learning.lessons.models import Lesson, LessonState
 from learning.org.models import Unit, User
-from learning.org.scope import covered_units
+from learning.org.scope import covered_units, covering_unit, outside_scope
 
 MAX_TITLE = 200
 
@@ -46,7 +46,7 @@ def create_campaign(by: User, data: CampaignInput) -> Campaign:
     campaign = Campaign(
         title=data.title.strip(), description=data.description.strip(), opens_on=data.opens_on,
         closes_on=data.closes_on, lessons=lessons, units=units, created_by_id=by.id,
-        owner_unit_id=None if is_editor(by) else _common_scope(by, units),
+        owner_unit_id=None if is_editor(by) else covering_unit(by, [unit.id for unit in units]),
     )
     db.session.add(campaign)
     db.session.flush()
@@ -69,7 +69,7 @@ def _validate(by: User, data: CampaignInput, lessons: list[Lesson], units: list[
         errors["lessons"] = _("Choose at least one published lesson.")
     if not units or len(units) != len(set(data.unit_ids)):
         errors["units"] = _("Choose at least one unit.")
-    elif not all(can_assign_to(by, unit) for unit in units):
+    elif not is_editor(by) and outside_scope(by, [unit.id for unit in units]):
         errors["units"] = _("You can only assign campaigns to the units you review.")
     return errors
 
@@ -78,14 +78,6 @@ def _published_lessons(ids: list[int]) -> list[Lesson]:
     if not ids:
         return []
     return list(db.session.scalars(select(Lesson).where(Lesson.id.in_(ids), Lesson.state == LessonState.PUBLISHED)))
-
-
-def _common_scope(by: User, units: list[Unit]) -> int | None:
-    """The reviewer's unit under which the campaign's units sit."""
-    for grant in by.grants:
-        if grant.role == Role.REVIEWER and grant.unit and all(grant.unit.contains(u) for u in units):
-            return grant.unit.id
-    return None
 
 
 def assignable_units(user: User) -> list[Unit]:

@@ -45,10 +45,6 @@ class Unit(Base):
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.name")
 
-    def contains(self, other: Unit) -> bool:
-        """True when `other` is this unit or lies anywhere below it."""
-        return bool(self.path) and other.path.startswith(self.path)
-
     def __repr__(self) -> str:
         return f"<Unit {self.id} {self.name!r}>"
 

@@ -5,7 +5,7 @@ the database, so they never load rows they would then hide; admins cover
 every unit."""
 from __future__ import annotations
 
-from sqlalchemy import exists, select, true
+from sqlalchemy import exists, func, select, true
 
 from learning.core import db
 from learning.core.permissions import Role, is_admin
@@ -19,7 +19,8 @@ def covers(user, unit_path):
     scope = Unit.__table__.alias("scope_unit")
     grants = RoleGrant.__table__
     return exists(select(grants.c.id).join(scope, scope.c.id == grants.c.unit_id).where(
-        grants.c.user_id == user.id, grants.c.role == Role.REVIEWER, unit_path.like(scope.c.path + "%")))
+        grants.c.user_id == user.id, grants.c.role == Role.REVIEWER, scope.c.path != "",
+        unit_path.like(scope.c.path + "%")))
 
 
 def reviews_unit(user, unit: Unit) -> bool:
@@ -31,3 +32,21 @@ def reviews_unit(user, unit: Unit) -> bool:
 def covered_units(user):
     """The units of a person's scope, as a query over Unit, in tree order."""
     return select(Unit).where(covers(user, Unit.path)).order_by(Unit.path)
+
+
+def outside_scope(user, unit_ids: list[int]) -> set[int]:
+    """Those of the units that the person does not cover, in one query."""
+    if is_admin(user) or not unit_ids:
+        return set()
+    return set(db.session.scalars(select(Unit.id).where(Unit.id.in_(unit_ids), ~covers(user, Unit.path))))
+
+
+def covering_unit(user, unit_ids: list[int]) -> int | None:
+    """The unit of the person's reviewer grant that covers all these units
+    (the nearest, when several do), or None."""
+    grants, scope, units = RoleGrant.__table__, Unit.__table__.alias("scope_unit"), Unit.__table__
+    uncovered = (select(units.c.id).where(units.c.id.in_(unit_ids), ~units.c.path.like(scope.c.path + "%")))
+    return db.session.scalar(
+        select(scope.c.id).join(grants, grants.c.unit_id == scope.c.id)
+        .where(grants.c.user_id == user.id, grants.c.role == Role.REVIEWER, ~exists(uncovered))
+        .order_by(func.length(scope.c.path).desc()).limit(1))

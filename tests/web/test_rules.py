@@ -112,3 +112,26 @@ def test_a_unit_whose_path_extends_another_number_is_not_beneath_it(app, tree, m
     db.session.commit()
     reviewer = make_user(role="reviewer", unit=first, phone="0966000011")
     assert not reviews_unit(reviewer, sibling)
+
+
+def test_a_reviewers_campaign_belongs_to_the_nearest_unit_of_theirs_that_covers_it(tree, publish_file, make_user):
+    from learning.core.permissions import Role
+    from learning.models import RoleGrant
+    lesson = publish_file()
+    reviewer = make_user(role="reviewer", unit=tree["grassroots"], phone="0966000012")
+    reviewer.grants.append(RoleGrant(role=Role.REVIEWER, unit=tree["cell_a"]))
+    db.session.commit()
+    today = vietnam_today()
+    own_cell = campaigns.create_campaign(reviewer, CampaignInput(
+        "Chi bộ", "", today, today + timedelta(days=5), [lesson.id], [tree["cell_a"].id]))
+    both_cells = campaigns.create_campaign(reviewer, CampaignInput(
+        "Hai chi bộ", "", today, today + timedelta(days=5), [lesson.id], [tree["cell_a"].id, tree["cell_b"].id]))
+    assert own_cell.owner_unit_id == tree["cell_a"].id
+    assert both_cells.owner_unit_id == tree["grassroots"].id
+    try:
+        campaigns.create_campaign(reviewer, CampaignInput(
+            "Tỉnh", "", today, today + timedelta(days=5), [lesson.id], [tree["province"].id]))
+    except campaigns.CampaignInvalid as invalid:
+        assert "units" in invalid.errors
+    else:
+        raise AssertionError("a unit above the reviewer's scope was accepted")
