@@ -116,6 +116,7 @@ def _register_template_globals(app: Flask) -> None:
         state_label=LessonState.label_of,
         question_kind_label=question_kind_label,
         study_state_label=StudyState.label_of,
+        LessonState=LessonState,
         question_kind=KINDS.__getitem__,
         is_editor=permissions.is_editor,
         manages_campaigns=permissions.manages_campaigns,

@@ -40,8 +40,8 @@ from sqlalchemy import Column, Integer, String, Table, bindparam, case, delete, 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from learning.core.input import is_storable
 from learning.core.db import Base, UTCDateTime, utcnow
+from learning.core.input import is_storable
 
 SETTING = "RATELIMIT_STORAGE_URI"
 MAX_KEY_LENGTH = 255

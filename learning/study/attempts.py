@@ -21,6 +21,7 @@ from learning.campaigns.binding import due_date
 from learning.core import db
 from learning.core.clock import vietnam_today
 from learning.core.db import upsert_insert, utcnow
+from learning.lessons.authoring.model import ShowAnswers
 from learning.lessons.models import Lesson, LessonVersion, Question
 from learning.org.models import User
 from learning.study.errors import AttemptRefused
@@ -128,14 +129,14 @@ def may_show_answers(user: User, attempt: Attempt, today: date | None = None) ->
         return False
     settings = attempt.version.quiz_settings
     rule = settings.show_answers
-    if rule == "after_submit":
+    if rule == ShowAnswers.AFTER_SUBMIT:
         return True
-    if rule == "after_pass":
+    if rule == ShowAnswers.AFTER_PASS:
         return bool(attempt.passed)
-    if rule == "after_last_attempt":
+    if rule == ShowAnswers.AFTER_LAST_ATTEMPT:
         allowed = settings.attempts_allowed
         return allowed is not None and attempt_count(user.id, attempt.lesson_id) >= allowed
-    if rule == "after_close":
+    if rule == ShowAnswers.AFTER_CLOSE:
         # After the member's due date (campaigns.binding: the earliest closing
         # day among the opened campaigns that bind them to the lesson). Without
         # one there is no date: keep the answers hidden, or a member studying

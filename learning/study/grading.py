@@ -9,6 +9,7 @@ from fractions import Fraction
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 from learning.lessons.authoring import KINDS
+from learning.lessons.authoring.model import CountedAttempt
 
 
 class GradableQuestion(Protocol):
@@ -51,11 +52,11 @@ def counted_percent(rule: str, percents_in_order: Sequence[float | None]) -> flo
     scores = [p for p in percents_in_order if p is not None]
     if not scores:
         return None
-    if rule == "last":
+    if rule == CountedAttempt.LAST:
         return scores[-1]
-    if rule == "first":
+    if rule == CountedAttempt.FIRST:
         return scores[0]
-    if rule == "average":  # fsum: exact, whatever order the scores come in
+    if rule == CountedAttempt.AVERAGE:  # fsum: exact, whatever order the scores come in
         return round(math.fsum(scores) / len(scores), 2)
     return max(scores)
 
@@ -63,11 +64,11 @@ def counted_percent(rule: str, percents_in_order: Sequence[float | None]) -> flo
 def counted_after(rule: str, counted: float | None, attempts_before: int, new: float | None) -> float | None:
     """The counted score after one more attempt, from the counted score before
     it, for the rules that need no history (highest, last, first)."""
-    if rule == "last":
+    if rule == CountedAttempt.LAST:
         return new if new is not None else counted
-    if rule == "first":
+    if rule == CountedAttempt.FIRST:
         return new if attempts_before == 0 else counted
-    if rule == "highest":
+    if rule == CountedAttempt.HIGHEST:
         scores = [p for p in (counted, new) if p is not None]
         return max(scores) if scores else None
     raise ValueError(f"{rule} needs every score: use counted_percent")

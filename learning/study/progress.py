@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from learning.core.clock import VIETNAM
 from learning.core.enums import LabelledEnum
-from learning.lessons.authoring.model import QuizSettings
+from learning.lessons.authoring.model import CountedAttempt, QuizSettings
 from learning.study.grading import counted_after, counted_percent
 
 
@@ -75,7 +75,7 @@ def count_attempt(progress, outcome: AttemptOutcome, now: datetime) -> None:
     """The counted score, the attempts used, the quiz passed or not, the
     reflection written or not, after one more graded attempt."""
     rule = outcome.settings.counted_attempt
-    if rule == "average":  # the only rule that needs every earlier score, read with the answers
+    if rule == CountedAttempt.AVERAGE:  # the only rule that needs every earlier score, read with the answers
         progress.counted_percent = counted_percent(rule, [*outcome.earlier_percents, outcome.percent])
     else:
         progress.counted_percent = counted_after(rule, progress.counted_percent, progress.attempts_used,

@@ -23,6 +23,7 @@ from learning.core import db
 from learning.core.clock import vietnam_today
 from learning.core.db import prebuilt, upsert_insert, utcnow
 from learning.lessons.authoring import KINDS
+from learning.lessons.authoring.model import CountedAttempt
 from learning.lessons.versions import quiz_questions, version_settings
 from learning.org.access import Member, owner_condition
 from learning.study.answers import IncomingAnswer, _attempt_state, save_answers
@@ -76,7 +77,7 @@ def submit(member: Member, attempt_id: int, *, auto: bool = False, confirmed: bo
         return  # already submitted: nothing to do
     user_id, version_id, lesson_id, plan, deadline_at = claimed
     settings = version_settings(version_id)
-    averaged = settings.counted_attempt == "average"
+    averaged = settings.counted_attempt == CountedAttempt.AVERAGE
     responses, progress, earlier_percents = _answers_and_progress(attempt_id, with_earlier_percents=averaged)
     if deadline_at is not None and now > deadline_at + GRACE:
         auto = True  # time is up: what was saved is submitted as it is, word limits or not

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 
@@ -30,6 +31,23 @@ class Section:
     level: int
 
 
+class CountedAttempt(StrEnum):
+    """Which score of several attempts counts."""
+    HIGHEST = "highest"
+    LAST = "last"
+    FIRST = "first"
+    AVERAGE = "average"
+
+
+class ShowAnswers(StrEnum):
+    """When a submitted attempt shows the correct answers and explanations."""
+    AFTER_SUBMIT = "after_submit"
+    AFTER_PASS = "after_pass"
+    AFTER_LAST_ATTEMPT = "after_last_attempt"
+    AFTER_CLOSE = "after_close"  # after the member's due date (campaigns.binding)
+    NEVER = "never"
+
+
 @dataclass(frozen=True)
 class QuizSettings:
     """A lesson's quiz settings, with their defaults: the one place they live.
@@ -39,11 +57,18 @@ class QuizSettings:
     time_limit_minutes: int | None = None  # None: no limit
     shuffle_questions: bool = False
     shuffle_choices: bool = False
-    counted_attempt: str = "highest"  # highest | last | first | average
-    show_answers: str = "after_submit"  # after_submit | after_pass | after_last_attempt | after_close | never
+    counted_attempt: CountedAttempt = CountedAttempt.HIGHEST
+    show_answers: ShowAnswers = ShowAnswers.AFTER_SUBMIT
+
+    def __post_init__(self) -> None:
+        # Stored as plain strings; read back as their enums. (A value the
+        # parser could not read is None: that draft is dropped anyway.)
+        for name, enum in (("counted_attempt", CountedAttempt), ("show_answers", ShowAnswers)):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, enum(getattr(self, name)))
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {name: str(value) if isinstance(value, StrEnum) else value for name, value in self.__dict__.items()}
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any] | None) -> QuizSettings:

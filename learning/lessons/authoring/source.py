@@ -11,7 +11,6 @@ from learning.lessons.authoring.limits import MAX_SOURCE_CHARS, SOURCE_TOO_LONG
 from learning.lessons.authoring.messages import _
 from learning.lessons.authoring.model import Problem
 
-
 # What no database stores in text: NUL (PostgreSQL refuses it) and lone
 # surrogates (not UTF-8). The web's edge refuses the same (learning/core/input.py).
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")

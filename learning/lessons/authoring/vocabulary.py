@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from learning.lessons.authoring.kinds import EXTRA_PROPERTIES, PropertySpec
 from learning.lessons.authoring.limits import MAX_QUESTION_ID, MAX_SLUG
 from learning.lessons.authoring.messages import N_
+from learning.lessons.authoring.model import CountedAttempt, ShowAnswers
 from learning.lessons.authoring.text import norm_keyword, strip_diacritics
 
 # -- document kinds -----------------------------------------------------------
@@ -118,11 +119,13 @@ SETTINGS = {spec.name: spec for spec in (
     PropertySpec("show_answers", ("Hiện đáp án", "show answers")),
 )}
 COUNTED_ATTEMPTS = {
-    "cao nhất": "highest", "lần cuối": "last", "lần đầu": "first", "trung bình": "average",
+    "cao nhất": CountedAttempt.HIGHEST, "lần cuối": CountedAttempt.LAST, "lần đầu": CountedAttempt.FIRST,
+    "trung bình": CountedAttempt.AVERAGE,
 }
 SHOW_ANSWERS = {
-    "sau khi nộp": "after_submit", "khi đạt": "after_pass", "khi hết lượt": "after_last_attempt",
-    "khi kết thúc đợt": "after_close", "không": "never",
+    "sau khi nộp": ShowAnswers.AFTER_SUBMIT, "khi đạt": ShowAnswers.AFTER_PASS,
+    "khi hết lượt": ShowAnswers.AFTER_LAST_ATTEMPT, "khi kết thúc đợt": ShowAnswers.AFTER_CLOSE,
+    "không": ShowAnswers.NEVER,
 }
 UNLIMITED_WORDS = frozenset({"khong gioi han", "unlimited"})
 
