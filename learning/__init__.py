@@ -16,7 +16,9 @@ from learning.core.extensions import babel, csrf, limiter, login_manager
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """config → db → login → i18n → blueprints → cli → errors."""
+    """config → db → login → CSRF → i18n and the authoring translator → rate
+    limits → security → blueprints → template globals → error pages → the
+    request lifecycle → CLI."""
     app = Flask(
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),
@@ -88,7 +90,8 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """Each area brings its blueprint; the URL names (auth.login, quiz.attempt...) are the areas' own."""
+    """Each area brings its blueprint(s); their names (auth, learn, quiz, edit,
+    campaigns, misc) are the URL names' prefixes templates and tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
     from learning.lessons import views as lessons

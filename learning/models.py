@@ -1,4 +1,7 @@
-"""All models, imported here so that Base.metadata knows every table."""
+"""Every model (and the rate-limit counters' table), imported here so that
+Base.metadata knows every table: for Alembic and the tests. Nothing in
+learning/ imports this module (the import contract says so)."""
+import learning.core.ratelimit  # noqa: F401  (the rate_limit_counters table)
 from learning.campaigns.models import Campaign, campaign_lessons, campaign_units
 from learning.lessons.models import Lesson, LessonVersion, Question
 from learning.org.models import ROLES, UNIT_KINDS, RoleGrant, SignIn, Unit, User

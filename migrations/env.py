@@ -2,7 +2,6 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-import learning.core.ratelimit  # noqa: F401  (and the rate-limit counters' table)
 import learning.models  # noqa: F401  (registers every table on Base.metadata)
 from learning.core.db import Base
 

@@ -19,7 +19,7 @@ class Config:
     SQLALCHEMY_ECHO = False
 
     # Sessions: HttpOnly and SameSite=Lax always; Secure is decided per
-    # request (see web.security.SecureWhenHttpsSessionInterface).
+    # request (see core.security.SecureWhenHttpsSessionInterface).
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_NAME = "hoctap_session"
@@ -44,7 +44,9 @@ class Config:
     # default (learning/core/ratelimit.py), in Redis when set to redis://...
     RATELIMIT_STORAGE_URI = "database://"
     RATELIMIT_STRATEGY = "fixed-window"  # the only strategy database:// supports
-    RATELIMIT_HEADERS_ENABLED = True
+    # No X-RateLimit headers: they would cost the database a read per sign-in
+    # (and on the 429 page), and describe only one of the two sign-in limits.
+    RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = "10 per minute"  # per account and address
     LOGIN_RATE_LIMIT_PER_ADDRESS = "200 per minute"
 

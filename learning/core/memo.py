@@ -1,5 +1,7 @@
-"""Facts that never change once written (a published version's questions, an
-attempt's version and deadline), remembered by each worker for its lifetime.
+"""Facts that never change once written (a published version's questions and
+settings, an attempt's version), remembered by each worker for its lifetime.
+Nothing that can change goes here: an attempt's deadline, which a reviewer
+may extend, is read by the statements every time.
 
 The memory lives on the app, so each app (and each test) starts empty; it is
 bounded, and simply emptied when full."""

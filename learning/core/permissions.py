@@ -49,7 +49,6 @@ def manages_campaigns(user) -> bool:
 PUBLIC = Policy("public", needs_sign_in=False, allows=lambda user: True)
 SIGNED_IN = Policy("signed_in", needs_sign_in=True, allows=lambda user: True)
 EDITORS = Policy("editors", needs_sign_in=True, allows=is_editor)
-ADMINS = Policy("admins", needs_sign_in=True, allows=is_admin)
 CAMPAIGN_MANAGERS = Policy("campaign_managers", needs_sign_in=True, allows=manages_campaigns)
 # Saving an answer and submitting, the hottest routes: a member's session
 # reaches the view unverified, and each statement admits only the owner of the

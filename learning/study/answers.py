@@ -77,7 +77,7 @@ def save_answers(member: Member, attempt_id: int, incoming: list[IncomingAnswer]
     if saved and not deadline_returned:
         deadline_at = db.connection().execute(_deadline_query(), {"attempt": attempt_id}).scalar()
     if not_written or not saved:
-        state = _attempt_state(member, attempt_id, now)
+        state = attempt_state(member, attempt_id, now)
         if state is None:
             raise AttemptNotFound()
         is_open, deadline_at = state
@@ -105,7 +105,7 @@ def _version_query():
     return select(attempts.c.version_id).where(attempts.c.id == bindparam("attempt"))
 
 
-def _attempt_state(member: Member, attempt_id: int, now: datetime) -> tuple[bool, datetime | None] | None:
+def attempt_state(member: Member, attempt_id: int, now: datetime) -> tuple[bool, datetime | None] | None:
     """(open and in time, deadline), or None when it is not this member's."""
     attempts = Attempt.__table__
     row = db.connection().execute(

@@ -5,7 +5,8 @@ be shown.
 Starting inserts with ON CONFLICT DO NOTHING against a unique index that
 allows one open attempt per member and lesson, so two concurrent starts yield
 one attempt, never more than the attempts allowed. An attempt is fixed at
-start: its version, the order of its questions and choices, its deadline.
+start: its version and the order of its questions and choices; its deadline
+is set then (a reviewer may extend it later).
 """
 from __future__ import annotations
 

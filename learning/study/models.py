@@ -42,7 +42,7 @@ class LessonProgress(Base):
     on_time: Mapped[bool | None]  # set at completion, against the earliest due date
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Bumped by every write, ORM or Core: submitting reads the row without a
-    # lock and writes it only if no one else did meanwhile (study.submit).
+    # lock and writes it only if no one else did meanwhile (study.submission).
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     lesson: Mapped[Lesson] = relationship()
@@ -51,8 +51,9 @@ class LessonProgress(Base):
 
 
 class Attempt(Base):
-    """One try at a lesson's quiz, fixed at start: its version, the order of its
-    questions and choices, and its deadline."""
+    """One try at a lesson's quiz, fixed at start: its version and the order of
+    its questions and choices. Its deadline is set at start and may be
+    extended, so nothing remembers it."""
 
     __tablename__ = "attempts"
     __table_args__ = (

@@ -26,7 +26,7 @@ from learning.lessons.authoring import KINDS
 from learning.lessons.authoring.model import CountedAttempt
 from learning.lessons.versions import quiz_questions, version_settings
 from learning.org.access import Member, owner_condition
-from learning.study.answers import IncomingAnswer, _attempt_state, save_answers
+from learning.study.answers import IncomingAnswer, attempt_state, save_answers
 from learning.study.completeness import unanswered_questions
 from learning.study.errors import AttemptNotFound, AttemptRefused, UnansweredQuestions
 from learning.study.grading import grade_attempt
@@ -72,7 +72,7 @@ def submit(member: Member, attempt_id: int, *, auto: bool = False, confirmed: bo
     claimed = connection.execute(_claim_statement(member.by_session), {
         **member.params(), "attempt": attempt_id, "now": now, "auto": auto}).first()
     if claimed is None:
-        if _attempt_state(member, attempt_id, now) is None:
+        if attempt_state(member, attempt_id, now) is None:
             raise AttemptNotFound()
         return  # already submitted: nothing to do
     user_id, version_id, lesson_id, plan, deadline_at = claimed

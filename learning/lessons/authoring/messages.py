@@ -2,7 +2,7 @@
 catalogue (`pybabel extract` finds the `_` and `N_` calls).
 
 Pure: no Flask here. `_` translates through the translator the application
-installs once at start-up (learning/core/i18n.py installs flask_babel's
+installs once at start-up (the app factory, learning/__init__.py, installs flask_babel's
 gettext, which picks the current locale); until then, and in a script that
 installs none, `_` returns the English message with its `%(name)s` filled in.
 `N_` only marks an English name, translated where it is shown.

@@ -1,7 +1,7 @@
 """Plain data produced by the lesson parser. No Flask, no database.
 
-The publishing service turns a LessonDraft into rows; the web and CLI layers
-show Problems. Keep these free of behaviour beyond small conveniences.
+lessons.publishing turns a LessonDraft into rows; the editor's pages and the
+command line show Problems. Keep these free of behaviour beyond small conveniences.
 """
 from __future__ import annotations
 
