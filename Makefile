@@ -41,7 +41,7 @@ bench: $(VENV)/.dev translations
 # Re-extract the strings marked for translation into the catalogues.
 extract-messages: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F learning/translations/babel.cfg -k _l -k N_ -o learning/translations/messages.pot .
-	$(BIN)/pybabel update -i learning/translations/messages.pot -d learning/translations -D messages --no-fuzzy-matching
+	$(BIN)/pybabel update -i learning/translations/messages.pot -d learning/translations -D messages --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) .pytest_cache
