@@ -44,7 +44,12 @@ def version_settings(version_id: int) -> QuizSettings:
     return remembered("quiz_settings", version_id, load, CACHE_LIMIT)
 
 
+def reviewed_keys(version_id: int) -> tuple[str, ...]:
+    """The version's questions a reviewer grades (reflections), in order."""
+    return tuple(q.key for q in quiz_questions(version_id).values() if not KINDS[q.kind].auto_graded)
+
+
 def has_reflection(version_id: int) -> bool:
     """Whether the version has a question a reviewer grades (a reflection):
     the lesson then waits for it to be written before it is complete."""
-    return any(not KINDS[q.kind].auto_graded for q in quiz_questions(version_id).values())
+    return bool(reviewed_keys(version_id))

@@ -22,6 +22,12 @@ class AttemptStatus(LabelledEnum):
 GRACE = timedelta(seconds=30)
 
 
+def past_grace(deadline_at: datetime | None, now: datetime) -> bool:
+    """The attempt's time and its grace have run out: it takes no answer, and
+    is submitted with what was saved. (In SQL: study.answers.open_and_in_time.)"""
+    return deadline_at is not None and now > deadline_at + GRACE
+
+
 class LessonProgress(Base):
     """One member's study of one lesson, kept current as events land, so that
     home pages and dashboards read one row instead of every attempt."""

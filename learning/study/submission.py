@@ -24,13 +24,13 @@ from learning.core.clock import vietnam_today
 from learning.core.db import prebuilt, upsert_insert, utcnow
 from learning.lessons.authoring import KINDS
 from learning.lessons.authoring.model import CountedAttempt
-from learning.lessons.versions import quiz_questions, version_settings
+from learning.lessons.versions import quiz_questions, reviewed_keys, version_settings
 from learning.org.access import Member, owner_condition
 from learning.study.answers import IncomingAnswer, attempt_state, save_answers
 from learning.study.completeness import unanswered_questions
 from learning.study.errors import AttemptNotFound, AttemptRefused, UnansweredQuestions
 from learning.study.grading import grade_attempt
-from learning.study.models import GRACE, Answer, Attempt, AttemptStatus, LessonProgress
+from learning.study.models import GRACE, Answer, Attempt, AttemptStatus, LessonProgress, past_grace
 from learning.study.progress import ROLL_UP_COLUMNS, AttemptOutcome, rolled_up
 
 
@@ -79,7 +79,7 @@ def submit(member: Member, attempt_id: int, *, auto: bool = False, confirmed: bo
     settings = version_settings(version_id)
     averaged = settings.counted_attempt == CountedAttempt.AVERAGE
     responses, progress, earlier_percents = _answers_and_progress(attempt_id, with_earlier_percents=averaged)
-    if deadline_at is not None and now > deadline_at + GRACE:
+    if past_grace(deadline_at, now):
         auto = True  # time is up: what was saved is submitted as it is, word limits or not
     if not auto:
         problems = submission_problems(version_id, plan, responses)
@@ -94,7 +94,7 @@ def submit(member: Member, attempt_id: int, *, auto: bool = False, confirmed: bo
     grade = grade_attempt(quiz_questions(version_id).values(), responses)
     written = {"attempt": attempt_id, "score": grade.score, "max_score": grade.max_score, "percent": grade.percent,
                "passed": grade.passed(settings.pass_mark)}
-    reviewed = tuple(q.key for q in quiz_questions(version_id).values() if not KINDS[q.kind].auto_graded)
+    reviewed = reviewed_keys(version_id)
     outcome = AttemptOutcome(user_id, lesson_id, version_id, settings, grade.percent, responses, reviewed,
                              earlier_percents)
     _record_grade_and_progress(written, outcome, progress)
@@ -217,7 +217,7 @@ def close_all_expired(now: datetime | None = None) -> int:
 
 def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
     """Submit, with what was saved, an attempt whose time (and grace) ran out."""
-    if attempt.status == AttemptStatus.OPEN and attempt.deadline_at and (now or utcnow()) > attempt.deadline_at + GRACE:
+    if attempt.status == AttemptStatus.OPEN and past_grace(attempt.deadline_at, now or utcnow()):
         submit_attempt(attempt, auto=True)
         return True
     return False
