@@ -69,7 +69,7 @@ def _database_error(error: DBAPIError):
     db.discard_failed_work()  # so that the next statement of this worker starts clean
     message = _("The service is briefly unavailable: please try again in a few seconds")
     headers = {"Retry-After": "5"}
-    if request.accept_mimetypes.best == "application/json":
+    if _wants_json():
         return jsonify(error=message), 503, headers
     return render_template("errors/error.html", code=503, error_page=True), 503, headers
 

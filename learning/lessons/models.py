@@ -83,14 +83,15 @@ class LessonVersion(Base):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     lesson: Mapped[Lesson] = relationship(back_populates="versions")
-
-    @property
-    def quiz_settings(self) -> QuizSettings:
-        return QuizSettings.from_stored(self.settings)
     published_by: Mapped[User | None] = relationship()
     questions: Mapped[list[Question]] = relationship(
         back_populates="version", order_by="Question.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def quiz_settings(self) -> QuizSettings:
+        """The settings it was published with, typed, with today's defaults for any added since."""
+        return QuizSettings.from_stored(self.settings)
 
 
 class Question(Base):

@@ -41,11 +41,12 @@ bp = Blueprint("edit", __name__)
 
 NEW_LESSON_TEMPLATE = "lessons/new_lesson.md"
 MAX_SOURCE_CHARS = limits.MAX_SOURCE_CHARS  # the parser's own limit, with its message
+REMOVED_HERE = _l("A character that cannot be stored was removed from this line.")
 
 
 def _as_stored(text: str | None) -> str | None:
+    """The text as it will be kept, so its length is measured as the parser does."""
     return publishing.normalise_source(text) if text else text
-REMOVED_HERE = _l("A character that cannot be stored was removed from this line.")
 
 
 class SourceForm(FlaskForm):

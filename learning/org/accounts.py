@@ -96,7 +96,6 @@ def end_sign_in(token: str | None) -> None:
                            .values(ended_at=utcnow()))
 
 
-
 def forget_old_sign_ins(now: datetime | None = None) -> int:
     """Delete the sign-ins no cookie can use any more: ended or expired. For
     cron: the server refuses them anyway, this keeps the table small."""
