@@ -56,7 +56,7 @@ def enforce_route_policy():
     if policy is None:
         current_app.logger.error("endpoint %s declares no access policy", request.endpoint)
         abort(403)
-    if policy.checked_by_statements and session.get(SESSION_USER_KEY):
+    if policy.checked_by_statements and _carries_sign_in():
         return None  # the view's statements admit only the owner's live session
     if policy.needs_sign_in and not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
