@@ -3,6 +3,7 @@ bind a member to a lesson and by when (campaigns.binding), which units a
 reviewer covers (org.scope), and an attempt's deadline read afresh."""
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import update
 
 from learning.campaigns import operations as campaigns
@@ -43,37 +44,37 @@ def test_the_due_date_is_the_earliest_closing_of_the_opened_campaigns_above_the_
     assert due_date(outsider.id, lesson.id, today) == today + timedelta(days=2)
 
 
-def test_answers_shown_after_close_follow_the_due_date(client, login, publish_file, tree, make_user):
+@pytest.fixture
+def submitted_after_close(client, login, publish_file, make_user):
+    """A member's submitted attempt at a lesson that shows its answers only
+    after the campaign closes; the lesson; an admin to make campaigns."""
+    lesson = publish_file("366-qd-tw-2025.md")
+    login(make_user(phone="0966000004"))
+    attempt = start(client, lesson)
+    client.submit(f"/attempts/{attempt.id}", {**form_of(attempt), "action": "submit"})
+    return f"/attempts/{attempt.id}/result", lesson, make_user(role="admin", phone="0966000005")
+
+
+def test_answers_shown_after_close_follow_the_due_date(client, tree, submitted_after_close):
     """`after_close` shows the answers once the member's due date has passed:
     the earliest closing of the opened campaigns, not the latest, and a
     campaign not yet open does not hold them back."""
-    lesson = publish_file("366-qd-tw-2025.md")
-    member = make_user(phone="0966000004")
-    admin = make_user(role="admin", phone="0966000005")
-    login(member)
-    attempt = start(client, lesson)
-    client.submit(f"/attempts/{attempt.id}", {**form_of(attempt), "action": "submit"})
-    result = f"/attempts/{attempt.id}/result"
+    result, lesson, admin = submitted_after_close
     _campaign(admin, lesson, tree["cell_a"], -9, -1, "Đã đóng")  # due yesterday
     _campaign(admin, lesson, tree["grassroots"], -3, 7, "Còn mở")  # closes later
     _campaign(admin, lesson, tree["province"], 5, 30, "Sắp mở")  # not open yet
     assert HIDDEN not in client.get(result).get_data(as_text=True)
 
 
-def test_answers_after_close_stay_hidden_while_the_due_date_is_ahead(client, login, publish_file, tree, make_user):
-    lesson = publish_file("366-qd-tw-2025.md")
-    member = make_user(phone="0966000006")
-    admin = make_user(role="admin", phone="0966000007")
-    login(member)
-    attempt = start(client, lesson)
-    client.submit(f"/attempts/{attempt.id}", {**form_of(attempt), "action": "submit"})
+def test_answers_after_close_stay_hidden_while_the_due_date_is_ahead(client, tree, submitted_after_close):
+    result, lesson, admin = submitted_after_close
     _campaign(admin, lesson, tree["cell_a"], -9, 1, "Còn mở")
     _campaign(admin, lesson, tree["province"], -20, -10, "Của chi bộ khác")  # binds: province is above
-    assert HIDDEN not in client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert HIDDEN not in client.get(result).get_data(as_text=True)
     db.session.execute(update(campaigns.Campaign).where(campaigns.Campaign.title == "Của chi bộ khác")
                        .values(opens_on=vietnam_today() + timedelta(days=1), closes_on=vietnam_today() + timedelta(days=2)))
     db.session.commit()
-    assert HIDDEN in client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert HIDDEN in client.get(result).get_data(as_text=True)
 
 
 def test_an_extended_deadline_reaches_the_next_save(client, login, publish_file, make_user):
