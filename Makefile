@@ -33,6 +33,7 @@ run: $(VENV)/.runtime translations
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev translations
+	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev translations

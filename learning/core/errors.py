@@ -1,11 +1,11 @@
 """Domain errors, and the error pages in the user's language."""
-from flask import Flask, abort, jsonify, render_template, request, url_for
+from flask import Flask, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from learning.core import db
-from learning.core.input import INT32_MAX, InvalidInput, is_storable, unstorable_message
+from learning.core.input import InvalidInput
 
 
 class DomainError(Exception):
@@ -18,21 +18,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(InvalidInput, _invalid_input)
     app.register_error_handler(DBAPIError, _database_error)
-    app.url_value_preprocessor(_refuse_unstorable_address)
-
-
-def _refuse_unstorable_address(_endpoint, values) -> None:
-    """An id above the columns' 32-bit range or a NUL in the path names
-    nothing that exists: 404, before any query (PostgreSQL would refuse to
-    run it). A NUL in the query string is a 400. A few comparisons, on every
-    request: werkzeug has already decoded the path."""
-    if values:
-        for value in values.values():
-            if (type(value) is int and value > INT32_MAX) or (type(value) is str and not is_storable(value)):
-                abort(404)
-    query = request.query_string
-    if query and (b"%00" in query or b"\x00" in query):
-        raise InvalidInput(unstorable_message(_("The address")))
 
 
 def _wants_json() -> bool:

@@ -1,10 +1,12 @@
-"""Web-wide security: route policies, response headers, session cookies."""
+"""Web-wide security: route policies, addresses no row can have, response headers, session cookies."""
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, request, session
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from learning.core.input import INT32_MAX, InvalidInput, is_storable, unstorable_message
 from learning.core.permissions import PUBLIC, Policy
 
 # Where Flask-Login keeps the signed-in user's id (our session token) in the
@@ -79,7 +81,22 @@ def add_security_headers(response):
     return response
 
 
+def refuse_unstorable_address(_endpoint, values) -> None:
+    """An id above the columns' 32-bit range or a NUL in the path names
+    nothing that exists: 404, before any query (PostgreSQL would refuse to
+    run it). A NUL in the query string is a 400. A few comparisons, on every
+    request: werkzeug has already decoded the path."""
+    if values:
+        for value in values.values():
+            if (type(value) is int and value > INT32_MAX) or (type(value) is str and not is_storable(value)):
+                abort(404)
+    query = request.query_string
+    if query and (b"%00" in query or b"\x00" in query):
+        raise InvalidInput(unstorable_message(_("The address")))
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = SecureWhenHttpsSessionInterface()
+    app.url_value_preprocessor(refuse_unstorable_address)
     app.before_request(enforce_route_policy)
     app.after_request(add_security_headers)
