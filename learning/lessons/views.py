@@ -21,7 +21,6 @@ from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
 from learning.core import db
-from learning.core.config import PROJECT_ROOT
 from learning.core.errors import DomainError
 from learning.core.input import (
     InvalidInput,
@@ -30,10 +29,9 @@ from learning.core.input import (
     whole_number,
     without_unstorable,
 )
-from learning.core.memo import remembered
 from learning.core.permissions import EDITORS, requires
-from learning.lessons import publishing
-from learning.lessons.authoring import limits, render_markdown
+from learning.lessons import guides, publishing
+from learning.lessons.authoring import limits
 from learning.lessons.diff import diff_versions
 from learning.lessons.models import Lesson, LessonState, LessonVersion
 
@@ -226,13 +224,6 @@ def diff(lesson_id: int):
     return render_template("lessons/diff.html", lesson=item, old=old, new=new, diff=diff_versions(old, new))
 
 
-# The editors' documentation as pages: name -> (file in docs/, its language, endpoint).
-GUIDES = {
-    "guide": ("authoring.md", "vi", "edit.guide"),
-    "format": ("lesson-format.md", "en", "edit.format_reference"),
-}
-
-
 @bp.route("/guide")
 @requires(EDITORS)
 def guide():
@@ -246,30 +237,11 @@ def format_reference():
 
 
 def _guide_page(name: str):
-    filename, language, _endpoint = GUIDES[name]
-    page = remembered("editor_guides", name, lambda: _render_guide(PROJECT_ROOT / "docs" / filename), limit=8)
+    page = guides.page(name)
     if page is None:
         abort(404)
-    title, body, sections = page
-    # The two documents name each other by file; here they link to each other's page.
-    for other_file, _language, endpoint in GUIDES.values():
-        body = body.replace(f"<code>docs/{other_file}</code>",
-                            f'<a href="{url_for(endpoint)}"><code>docs/{other_file}</code></a>')
-    return render_template("lessons/guide.html", name=name, language=language, title=title, body=body,
-                           sections=[s for s in sections if s.level == 2])
-
-
-def _render_guide(path):
-    """A document of docs/ rendered as a lesson body is (the same Markdown and
-    sanitiser); its first line, `# Title`, is the page's heading. Read once per
-    process: the documents do not change while the app runs."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return None
-    first, _newline, rest = text.partition("\n")
-    body, sections = render_markdown(rest)
-    return first.removeprefix("# ").strip(), body, sections
+    return render_template("lessons/guide.html", name=name, language=page.language, title=page.title,
+                           body=page.body, sections=page.sections)
 
 
 def _get_lesson(lesson_id: int) -> Lesson:
