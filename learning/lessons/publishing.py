@@ -200,17 +200,18 @@ def lessons_for_editors() -> list[Lesson]:
 
 
 def archive(lesson: Lesson) -> None:
-    if lesson.state != LessonState.PUBLISHED:
-        raise DomainError(_("Only a published lesson can be archived."))
-    lesson.state = LessonState.ARCHIVED
-    lesson.updated_at = utcnow()
-    db.session.flush()
+    """Hide a published lesson from members; nothing is deleted."""
+    _move(lesson, LessonState.PUBLISHED, LessonState.ARCHIVED, _("Only a published lesson can be archived."))
 
 
 def restore(lesson: Lesson) -> None:
-    if lesson.state != LessonState.ARCHIVED:
-        raise DomainError(_("Only an archived lesson can be published again."))
-    lesson.state = LessonState.PUBLISHED
+    _move(lesson, LessonState.ARCHIVED, LessonState.PUBLISHED, _("Only an archived lesson can be published again."))
+
+
+def _move(lesson: Lesson, from_state: LessonState, to_state: LessonState, refusal: str) -> None:
+    if lesson.state != from_state:
+        raise DomainError(refusal)
+    lesson.state = to_state
     lesson.updated_at = utcnow()
     db.session.flush()
 
