@@ -1,0 +1,75 @@
+"""One row per recorded action. The log is append-only: nothing in the app
+updates or deletes a row (no operation exists for it), and each entry keeps
+the names and the unit path as they were at the time, so renaming a unit or
+a person, or moving a unit, never rewrites history.
+
+This area sits just above core and below every other area (org included),
+so it knows people and units only by id and by the snapshot it was given."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from learning.core.db import Base, utcnow
+from learning.core.enums import LabelledEnum
+
+
+class AuditKind(LabelledEnum):
+    """Every kind of recorded action. Adding one is adding a line here."""
+    UNIT_CREATED = "unit.created", _l("unit created")
+    UNIT_CHANGED = "unit.changed", _l("unit renamed or changed")
+    UNIT_MOVED = "unit.moved", _l("unit moved")
+    UNIT_MERGED = "unit.merged", _l("units merged")
+    UNIT_CLOSED = "unit.closed", _l("unit closed")
+    ROLE_GRANTED = "role.granted", _l("role granted")
+    ROLE_REVOKED = "role.revoked", _l("role revoked")
+    MEMBER_CREATED = "member.created", _l("member created")
+    MEMBER_CHANGED = "member.changed", _l("member changed")
+    MEMBER_MOVED = "member.moved", _l("member moved")
+    ROSTER_IMPORTED = "roster.imported", _l("roster imported")
+    ACTIVATION_ISSUED = "activation.issued", _l("activation code issued")
+    ACTIVATION_USED = "activation.used", _l("activation code used")
+    EXTRA_ATTEMPT = "study.extra_attempt", _l("extra attempt granted")
+    EXTENSION = "study.extension", _l("due date extended")
+    GRADE = "grade.recorded", _l("reflection graded")
+    REGRADE = "grade.changed", _l("reflection regraded")
+    RETURNED = "grade.returned", _l("reflection returned for rewriting")
+    RUBRIC_CREATED = "rubric.created", _l("grading scale created")
+    CAMPAIGN_CHANGED = "campaign.changed", _l("campaign changed")
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_kind_at", "kind", "at"),
+        Index("ix_audit_log_unit_path", "unit_path"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    # Who did it (None: a command line or the system), and their name then.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_name: Mapped[str] = mapped_column(String(120), default="")
+    # The unit it happened in, with its path then ("/1/4/9/"): filtering by
+    # a unit finds what happened beneath it, as the tree stood at the time.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    unit_name: Mapped[str] = mapped_column(String(200), default="")
+    unit_path: Mapped[str] = mapped_column(String(400), default="")
+    # The person it concerns, if any (a member graded, granted, imported).
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    subject_name: Mapped[str] = mapped_column(String(120), default="")
+    # The object it changed: ("answer", 812), ("unit", 4), ("job", 17)...
+    object_type: Mapped[str] = mapped_column(String(40), default="")
+    object_id: Mapped[int | None]
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def kind_label(self) -> str:
+        return AuditKind.label_of(self.kind)
