@@ -74,13 +74,32 @@ def test_the_upgrade_to_sign_ins_signs_nobody_out_and_can_be_undone(tmp_path):
                 conn.execute(text("INSERT INTO sign_ins (token, user_id, created_at, ended_at) "
                                   "VALUES ('ended-token', :u, :now, :now)"), {"u": old_id, "now": datetime(2026, 2, 1)})
                 conn.execute(text(
-                    "INSERT INTO users (full_name, password_hash, membership, exempt, active, created_at) "
-                    "VALUES ('Lò Thị Mới', 'x', 'full', :no, :yes, :now)"),
+                    "INSERT INTO users (full_name, name_key, password_hash, membership, exempt, active, created_at) "
+                    "VALUES ('Lò Thị Mới', '', 'x', 'full', :no, :yes, :now)"),
                     {"no": False, "yes": True, "now": datetime(2026, 2, 1)})
             command.downgrade(alembic_config(url), "0002")
             with engine.connect() as conn:
                 tokens = dict(conn.execute(text("SELECT full_name, session_token FROM users")).all())
             assert tokens["Lò Văn Cũ"] == "token-before-upgrade"  # the newest open sign-in
             assert tokens["Lò Thị Mới"] and tokens["Lò Thị Mới"] != "token-before-upgrade"
+        finally:
+            engine.dispose()
+
+
+def test_the_upgrade_to_name_keys_sorts_existing_members_the_vietnamese_way(tmp_path):
+    with _database_at("0005", tmp_path) as url:
+        engine = create_engine(url)
+        try:
+            with engine.begin() as conn:
+                for name in ("Trần Văn Bình", "Lê Thị Ánh", "Nguyễn An"):
+                    conn.execute(text(
+                        "INSERT INTO users (full_name, password_hash, membership, exempt, active, created_at) "
+                        "VALUES (:name, 'x', 'full', :no, :yes, :now)"),
+                        {"name": name, "no": False, "yes": True, "now": datetime(2026, 1, 1)})
+            migrate.upgrade(url, "0006")
+            with engine.connect() as conn:
+                ordered = conn.execute(text("SELECT full_name FROM users ORDER BY name_key")).scalars().all()
+            assert ordered == ["Nguyễn An", "Lê Thị Ánh", "Trần Văn Bình"]  # by given name: An, Ánh, Bình
+            command.downgrade(alembic_config(url), "0005")
         finally:
             engine.dispose()

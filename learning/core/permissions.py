@@ -41,6 +41,11 @@ def is_admin(user) -> bool:
     return user.has_role(Role.ADMIN)
 
 
+def is_reviewer(user) -> bool:
+    """Holds a reviewer grant somewhere (which units: org.scope), or is an admin."""
+    return user.has_role(Role.REVIEWER) or is_admin(user)
+
+
 def manages_campaigns(user) -> bool:
     """Editors and admins everywhere; reviewers within their own units."""
     return is_editor(user) or user.has_role(Role.REVIEWER)
@@ -49,6 +54,10 @@ def manages_campaigns(user) -> bool:
 PUBLIC = Policy("public", needs_sign_in=False, allows=lambda user: True)
 SIGNED_IN = Policy("signed_in", needs_sign_in=True, allows=lambda user: True)
 EDITORS = Policy("editors", needs_sign_in=True, allows=is_editor)
+ADMINS = Policy("admins", needs_sign_in=True, allows=is_admin)
+# Reviewers' pages: the route admits any reviewer; each object is then checked
+# against the reviewer's units (org.scope), so another subtree is a 404.
+REVIEWERS = Policy("reviewers", needs_sign_in=True, allows=is_reviewer)
 CAMPAIGN_MANAGERS = Policy("campaign_managers", needs_sign_in=True, allows=manages_campaigns)
 # Saving an answer and submitting, the hottest routes: a member's session
 # reaches the view unverified, and each statement admits only the owner of the

@@ -7,11 +7,12 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learning.core.db import Base, utcnow
 from learning.core.enums import LabelledEnum
 from learning.core.permissions import Role
+from learning.org.names import sort_key
 
 
 class UnitKind(LabelledEnum):
@@ -51,6 +52,9 @@ class Unit(Base):
 
 ROLES = tuple(Role)
 
+# Byte order on PostgreSQL too, whatever the database's collation.
+NAME_KEY_TYPE = String(200).with_variant(String(200, collation="C"), "postgresql")
+
 
 def new_session_token() -> str:
     return secrets.token_urlsafe(24)
@@ -61,6 +65,9 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(120))
+    # Vietnamese order (org.names.sort_key), kept with the name: lists of
+    # members sort on it in the database. Core inserts must set it too.
+    name_key: Mapped[str] = mapped_column(NAME_KEY_TYPE, index=True, default="")
     party_card_number: Mapped[str | None] = mapped_column(String(20), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -101,6 +108,11 @@ class User(Base):
 
     def has_role(self, role: Role) -> bool:
         return any(g.role == role for g in self.grants)
+
+    @validates("full_name")
+    def _keep_name_key(self, _field: str, full_name: str) -> str:
+        self.name_key = sort_key(full_name)
+        return full_name
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.full_name!r}>"

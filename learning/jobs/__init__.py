@@ -1,0 +1,1 @@
+"""Background jobs with progress (roster imports, evaluations, exports)."""

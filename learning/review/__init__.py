@@ -1,0 +1,1 @@
+"""Reviewers: dashboards on roll-ups, follow-up of members, grading reflections."""

@@ -1,0 +1,1 @@
+"""The reviewers' pages, one blueprint per module."""
