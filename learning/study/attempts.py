@@ -25,6 +25,7 @@ from learning.core.db import upsert_insert, utcnow
 from learning.lessons.authoring.model import ShowAnswers
 from learning.lessons.models import Lesson, LessonVersion, Question
 from learning.org.models import User
+from learning.study.allowances import attempts_allowed
 from learning.study.errors import AttemptRefused
 from learning.study.grading import attempt_plan
 from learning.study.models import Attempt, AttemptStatus
@@ -40,7 +41,7 @@ def start_attempt(user: User, lesson: Lesson, version: LessonVersion, rng: rando
         return open_attempt
     used = attempt_count(user.id, lesson.id)
     settings = version.quiz_settings
-    allowed = settings.attempts_allowed
+    allowed = attempts_allowed(user.id, lesson.id, settings)
     if allowed is not None and used >= allowed:
         if open_attempt is not None:
             return open_attempt  # its time had run out: now submitted, the caller shows its result
@@ -110,7 +111,7 @@ class QuizStatus:
 
 def quiz_status(user: User, lesson: Lesson, version: LessonVersion) -> QuizStatus:
     attempts = attempts_of(user, lesson)
-    allowed = version.quiz_settings.attempts_allowed
+    allowed = attempts_allowed(user.id, lesson.id, version.quiz_settings)
     return QuizStatus(
         open_attempt=next((a for a in attempts if a.status == AttemptStatus.OPEN), None),
         submitted=[a for a in attempts if a.status == AttemptStatus.SUBMITTED],
@@ -135,7 +136,7 @@ def may_show_answers(user: User, attempt: Attempt, today: date | None = None) ->
     if rule == ShowAnswers.AFTER_PASS:
         return bool(attempt.passed)
     if rule == ShowAnswers.AFTER_LAST_ATTEMPT:
-        allowed = settings.attempts_allowed
+        allowed = attempts_allowed(user.id, attempt.lesson_id, settings)
         return allowed is not None and attempt_count(user.id, attempt.lesson_id) >= allowed
     if rule == ShowAnswers.AFTER_CLOSE:
         # After the member's due date (campaigns.binding: the earliest closing

@@ -111,3 +111,20 @@ class Answer(Base):
     feedback: Mapped[str | None] = mapped_column(Text)
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
+
+
+class AttemptAllowance(Base):
+    """Attempts granted to one member at one lesson beyond what the quiz
+    allows: by a reviewer (with a reason), or when a reflection is returned
+    for rewriting. Never deleted: the audit log and the evaluation read them."""
+
+    __tablename__ = "attempt_allowances"
+    __table_args__ = (Index("ix_attempt_allowances_member_lesson", "user_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
+    extra_attempts: Mapped[int] = mapped_column(default=1)
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)

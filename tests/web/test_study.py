@@ -14,6 +14,7 @@ from learning.campaigns.operations import CampaignInput
 from learning.core import db
 from learning.core.clock import vietnam_today
 from learning.core.db import utcnow
+from learning.core.errors import DomainError
 from learning.lessons.versions import quiz_questions
 from learning.models import Answer, Attempt, LessonProgress, SignIn
 from learning.org.access import Member
@@ -619,3 +620,29 @@ def test_answers_shown_after_the_campaign_closes_only(client, login, member, pub
     campaign.closes_on = today + timedelta(days=1)
     db.session.commit()
     assert "chưa hiện đáp án" in client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)
+
+
+def test_an_extra_attempt_granted_with_a_reason_reopens_the_quiz_and_is_audited(client, login, member, lesson,
+                                                                                make_user):
+    from learning.audit.models import AuditEntry
+    from learning.study.allowances import grant_extra_attempts
+
+    login(member)
+    allowed = lesson.versions[-1].settings["attempts_allowed"]
+    for _ in range(allowed):
+        attempt = start(client, lesson)
+        client.submit(f"/attempts/{attempt.id}",
+                      {**form_of(attempt, nothing_but_the_reflection), "action": "submit_confirmed"})
+    secretary = make_user("reviewer", name="Bí Thư Chi Bộ")
+    with pytest.raises(DomainError):
+        grant_extra_attempts(member, lesson, secretary, reason="  ")
+    grant_extra_attempts(member, lesson, secretary, reason="Ốm trong đợt học")
+    db.session.commit()
+    page = client.get(f"/lessons/{lesson.slug}").get_data(as_text=True)
+    assert "đã dùng hết" not in page
+    extra = start(client, lesson)
+    assert extra.number == allowed + 1 and extra.status == "open"
+    [entry] = db.session.scalars(select(AuditEntry)).all()
+    assert (entry.kind, entry.actor_name, entry.subject_name, entry.reason) == (
+        "study.extra_attempt", "Bí Thư Chi Bộ", "Hoàng Văn Học", "Ốm trong đợt học")
+    assert entry.before == {"extra_attempts": 0} and entry.after["extra_attempts"] == 1
