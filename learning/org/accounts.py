@@ -19,6 +19,16 @@ from learning.org.models import ROLES, RoleGrant, SignIn, Unit, User
 
 MIN_PASSWORD_LENGTH = 8
 
+# The password hash of an account that no password opens: members imported
+# from a roster until they activate their account (with a code a reviewer
+# prints). Argon2 refuses it as a hash (InvalidHashError), so `authenticate`
+# fails whatever is typed; activation replaces it with a real hash.
+NOT_ACTIVATED = "!not-activated"
+
+
+def is_activated(user: User) -> bool:
+    return not user.password_hash.startswith("!")
+
 
 def _hasher() -> PasswordHasher:
     cfg = current_app.config
