@@ -51,7 +51,7 @@ def load_demo_organisation() -> None:
         organisation = org.add_unit(organisation_name, "grassroots", parent=province)
         for cell_name in cells:
             cell_number += 1
-            cell = org.add_unit(cell_name, "cell", parent=organisation)
+            cell = org.add_unit(cell_name, "cell", parent=organisation, code=f"DEMO-CB{cell_number:02d}")
             _add_cell_members(cell, cell_number)
     accounts.create_user(full_name="Lê Thị Biên Tập", phone=EDITOR_PHONE, password=DEMO_PASSWORD,
                          unit=province, roles=[("member", None), ("editor", None)])
