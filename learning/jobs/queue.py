@@ -111,8 +111,7 @@ def run_again(job: Job) -> bool:
 
 
 def _send_after_commit(job_id: int) -> None:
-    session = db.session()
-    session.info.setdefault(_PENDING, []).append((current_app.extensions["jobs_task"], job_id))
+    db.session.info.setdefault(_PENDING, []).append((current_app.extensions["jobs_task"], job_id))
 
 
 @event.listens_for(Session, "after_commit")

@@ -87,6 +87,11 @@ class Row:
     problems: list[Problem] = field(default_factory=list)
     name: str = ""  # what the row says, for the report, even when refused
     card: str = ""
+    # As read, when they could be: checked even on a refused row, so that the
+    # file is corrected in one go.
+    cell_code: str = ""
+    card_number: str = ""
+    phone: str = ""
 
 
 @dataclass
@@ -273,7 +278,7 @@ def read_member(number: int, values: dict[str, Any], today: date) -> Row:
         elif birth is not None and admitted < _eighteenth_birthday(birth):
             problems.append(Problem("admitted_under_18", "admitted_on", _shown(admitted)))
     row = Row(number, None, problems, name=name or _text(values.get("full_name"))[:MAX_CELL],
-              card=card or _text(values.get("party_card_number"))[:MAX_CELL])
+              card=card or _text(values.get("party_card_number"))[:MAX_CELL], cell_code=cell or "", card_number=card or "", phone=phone or "")
     if not problems:
         membership, exempt = status
         row.member = Member(full_name=name, party_card_number=card, cell_code=cell, membership=membership,
@@ -294,18 +299,16 @@ def mark_repeats(rows: list[Row]) -> None:
     first_card: dict[str, int] = {}
     first_phone: dict[str, int] = {}
     for row in rows:
-        if row.member is None:
-            continue
-        member = row.member
-        if (earlier := first_card.get(member.party_card_number)) is not None:
-            row.problems.append(Problem("card_repeated", "party_card_number", member.party_card_number, earlier))
-        else:
-            first_card[member.party_card_number] = row.number
-        if member.phone:
-            if (earlier := first_phone.get(member.phone)) is not None:
-                row.problems.append(Problem("phone_repeated", "phone", member.phone, earlier))
+        if row.card_number:
+            if (earlier := first_card.get(row.card_number)) is not None:
+                row.problems.append(Problem("card_repeated", "party_card_number", row.card_number, earlier))
             else:
-                first_phone[member.phone] = row.number
+                first_card[row.card_number] = row.number
+        if row.phone:
+            if (earlier := first_phone.get(row.phone)) is not None:
+                row.problems.append(Problem("phone_repeated", "phone", row.phone, earlier))
+            else:
+                first_phone[row.phone] = row.number
         if row.problems:
             row.member = None
 

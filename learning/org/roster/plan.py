@@ -102,8 +102,9 @@ def plan(user, rows: list[Row], progress=None) -> list[Outcome]:
 
 
 def _outcome(row: Row, by_code, by_id, members, owners) -> Outcome:
-    if row.member is None:
-        return Outcome(row, "refused")
+    if row.member is None:  # refused already; its cell is checked too, so the file is corrected at once
+        unit = _cell(row.cell_code, by_code, row.problems) if row.cell_code else None
+        return Outcome(row, "refused", unit=unit)
     member: Member = row.member
     problems: list[Problem] = row.problems
     unit = _cell(member.cell_code, by_code, problems)
