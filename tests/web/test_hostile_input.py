@@ -47,6 +47,9 @@ POST_ROUTES = {
     "edit.live_preview": "editor",
     "edit.archive": "editor",
     "edit.restore": "editor",
+    "jobs.again": "member",
+    "roster.upload": "reviewer",
+    "roster.start_import": "reviewer",
 }
 
 NUL = "a\x00b"
@@ -174,7 +177,8 @@ def _sign_in(client, user):
 
 
 def _url(app, endpoint: str, ctx) -> str:
-    values = {"lesson_id": ctx["lesson"].id, "slug": ctx["lesson"].slug, "attempt_id": ctx["attempt"].id}
+    values = {"lesson_id": ctx["lesson"].id, "slug": ctx["lesson"].slug, "attempt_id": ctx["attempt"].id,
+              "job_id": 1, "upload_id": 1}
     [rule] = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
     return rule.build({arg: values[arg] for arg in rule.arguments})[1]
 
@@ -299,9 +303,9 @@ def test_no_hostile_body_gets_a_500_and_a_refused_one_changes_nothing(walk, endp
 
 HOSTILE_URL_VALUES = [
     {"lesson_id": INT32_MAX + 1, "number": INT32_MAX + 1, "attempt_id": INT32_MAX + 1, "campaign_id": INT32_MAX + 1,
-     "slug": "a\x00b", "code": "\x00"},
+     "slug": "a\x00b", "code": "\x00", "job_id": INT32_MAX + 1, "upload_id": INT32_MAX + 1, "fmt": "\x00"},
     {"lesson_id": 2 ** 70, "number": 2 ** 70, "attempt_id": 2 ** 70, "campaign_id": 2 ** 70, "slug": "\x00",
-     "code": "vi"},
+     "code": "vi", "job_id": 2 ** 70, "upload_id": 2 ** 70, "fmt": "csv"},
 ]
 HOSTILE_QUERY = "?q=a%00b&to=%00&from=99999999999999999999&next=/%00"
 
