@@ -128,5 +128,6 @@ def _register_template_globals(app: Flask) -> None:
         LessonState=LessonState,
         question_kind=KINDS.__getitem__,
         is_editor=permissions.is_editor,
+        is_reviewer=permissions.is_reviewer,
         manages_campaigns=permissions.manages_campaigns,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 
 from learning.audit.log import entry_values, record, record_many
 from learning.audit.models import AuditKind
@@ -32,6 +32,19 @@ def _audited(values: dict[str, Any], units: dict[int, UnitInfo]) -> dict[str, An
     return audited
 
 
+def _new_ids(conn, count: int) -> list[int]:
+    """Ids for new members, taken before inserting them: a plain multi-row
+    INSERT is several times faster than one that returns its ids. PostgreSQL
+    hands them out from the column's sequence; on SQLite this transaction
+    already writes (it holds the database's one write lock), so the next
+    ids after the largest are ours."""
+    if conn.dialect.name == "postgresql":
+        return list(conn.scalars(text("SELECT nextval(pg_get_serial_sequence('users', 'id')) "
+                                      "FROM generate_series(1, :n)"), {"n": count}))
+    start = conn.scalar(select(func.coalesce(func.max(User.id), 0))) + 1
+    return list(range(start, start + count))
+
+
 def apply(outcomes: list[Outcome], actor, all_units: dict[int, UnitInfo], filename: str,
           object_id: int | None, progress=None) -> dict[str, int]:
     now = utcnow()
@@ -49,7 +62,10 @@ def apply(outcomes: list[Outcome], actor, all_units: dict[int, UnitInfo], filena
                  "birth_date": o.after["birth_date"], "gender": o.after["gender"],
                  "membership": o.after["membership"], "exempt": o.after["exempt"],
                  "admitted_on": o.after["admitted_on"], "active": True, "created_at": now} for o in chunk]
-        ids = conn.execute(insert(users).returning(users.c.id, sort_by_parameter_order=True), rows).scalars().all()
+        ids = _new_ids(conn, len(chunk))
+        for row, user_id in zip(rows, ids):
+            row["id"] = user_id
+        conn.execute(insert(users), rows)
         conn.execute(insert(RoleGrant.__table__), [
             {"user_id": user_id, "role": str(Role.MEMBER), "unit_id": None, "created_at": now} for user_id in ids])
         record_many(entry_values(

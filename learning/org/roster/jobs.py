@@ -118,10 +118,11 @@ class RosterImport(JobKind):
         writes = result["counts"]["created"] + result["counts"]["updated"]
         job.writing()
         job.progress(0, writes, "writing")
-        applying.apply(outcomes, importer, units, upload.filename, upload.id,
-                       progress=lambda n: job.progress(n, writes, "writing"))
+        # The first write: on SQLite it takes the write lock that apply's new ids rely on.
         db.session.execute(update(RosterUpload).where(RosterUpload.id == upload.id).values(
             imported_at=utcnow(), content=None))
+        applying.apply(outcomes, importer, units, upload.filename, upload.id,
+                       progress=lambda n: job.progress(n, writes, "writing"))
         result["imported"] = True
         return result
 
