@@ -71,7 +71,8 @@ def members() -> dict[str, User]:
 def test_the_dry_run_lists_what_each_row_would_do_and_writes_nothing(client, importer):
     job_id, html = job_page(client, upload(client, _csv(AN, BINH, "", CUONG)))
     assert "Nguyễn Văn An" in html and "Lê Thị Bình" in html and "Trần Văn Cường" in html
-    assert "1 dòng trống" in html  # the blank row is skipped, and said so
+    assert "Bỏ qua 1 dòng trống" in html  # the blank row is skipped, and said so
+    assert '<progress id="job-bar" max="3" value="3">' in html and 'http-equiv="refresh"' not in html
     job = db.session.get(Job, job_id)
     assert job.status == "done" and job.result["counts"] == {"created": 3, "updated": 0, "unchanged": 0, "refused": 0}
     assert import_button(html) is not None
