@@ -46,7 +46,7 @@ def new():
             try:
                 campaign = campaigns.create_campaign(current_user, data)
             except campaigns.CampaignInvalid as invalid:
-                errors = invalid.errors
+                errors, status = invalid.errors, 400
             else:
                 flash(_("Campaign created."), "success")
                 return redirect(url_for("campaigns.show", campaign_id=campaign.id))
