@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from learning.lessons import views as lessons
     from learning.org import views as org
     from learning.org.roster import views as roster
+    from learning.review.views import audit
     from learning.study import quiz_views
     from learning.study import views as study
 
@@ -111,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(campaigns.bp, url_prefix="/campaigns")
     app.register_blueprint(jobs.bp, url_prefix="/jobs")
     app.register_blueprint(roster.bp, url_prefix="/org/import")
+    app.register_blueprint(audit.bp)
 
 
 def _register_template_globals(app: Flask) -> None:
@@ -130,4 +132,5 @@ def _register_template_globals(app: Flask) -> None:
         is_editor=permissions.is_editor,
         is_reviewer=permissions.is_reviewer,
         manages_campaigns=permissions.manages_campaigns,
+        is_admin=permissions.is_admin,
     )

@@ -215,7 +215,7 @@ def test_an_admin_imports_anywhere(client, cells, make_user, login):
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, cells):
-    for path in ("/org/import/", "/org/import/sample.csv", "/jobs/", "/jobs/1"):
+    for path in ("/org/import/", "/org/import/roster-sample.csv", "/jobs/", "/jobs/1"):
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"], path
     response = client.submit("/org/import/", {"file": (io.BytesIO(_csv(AN)), "a.csv")}, token_from="/login")
@@ -226,7 +226,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, cells):
 def test_members_and_editors_are_refused(client, cells, make_user, login, role):
     login(make_user(role=role, name=f"Người {role}"))
     assert client.get("/org/import/").status_code == 403
-    assert client.get("/org/import/sample.csv").status_code == 403
+    assert client.get("/org/import/roster-sample.csv").status_code == 403
     assert upload(client, _csv(AN), token_from="/").status_code == 403
 
 
@@ -260,9 +260,9 @@ def test_a_file_larger_than_the_apps_general_limit_is_taken(client, importer, ap
 
 
 def test_the_samples_download_and_import(client, importer, cells):
-    cells["cell_a"].code = "DEMO-CB01"
+    cells["cell_a"].code = "TL-DT"
     db.session.commit()
-    response = client.get("/org/import/sample.csv")
+    response = client.get("/org/import/roster-sample.csv")
     assert response.status_code == 200 and "Họ và tên" in response.get_data(as_text=True)
     assert _import(client, response.data, "roster-sample.csv")["counts"]["created"] == 3
-    assert client.get("/org/import/sample.xlsx").status_code == 200
+    assert client.get("/org/import/roster-sample.xlsx").status_code == 200

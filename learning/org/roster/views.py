@@ -99,10 +99,9 @@ def start_import(upload_id: int):
     return redirect(url_for("jobs.show", job_id=job.id))
 
 
-@bp.route("/sample.<fmt>")
+@bp.route("/roster-sample.csv", defaults={"fmt": "csv"})
+@bp.route("/roster-sample.xlsx", defaults={"fmt": "xlsx"})
 @requires(REVIEWERS)
 def sample(fmt: str):
-    if fmt not in SAMPLES:
-        abort(404)
     name, mimetype = SAMPLES[fmt]
     return send_file(PROJECT_ROOT / "docs" / name, mimetype=mimetype, as_attachment=True, download_name=name)
