@@ -20,14 +20,11 @@ from learning.org.models import ROLES, RoleGrant, SignIn, Unit, User
 MIN_PASSWORD_LENGTH = 8
 
 # The password hash of an account that no password opens: members imported
-# from a roster until they activate their account (with a code a reviewer
-# prints). Argon2 refuses it as a hash (InvalidHashError), so `authenticate`
-# fails whatever is typed; activation replaces it with a real hash.
+# from a roster until they activate their account with a code a reviewer
+# prints (activation sets a real hash; "not yet activated" is
+# last_login_at IS NULL, which an imported account has). Argon2 refuses it as
+# a hash (InvalidHashError), so `authenticate` fails whatever is typed.
 NOT_ACTIVATED = "!not-activated"
-
-
-def is_activated(user: User) -> bool:
-    return not user.password_hash.startswith("!")
 
 
 def _hasher() -> PasswordHasher:

@@ -47,7 +47,8 @@ EXPECTED = {
     "jobs.again": SIGNED_IN,
     "roster.upload": REVIEWERS,
     "roster.start_import": REVIEWERS,
-    "roster.sample": REVIEWERS,
+    "roster.sample_csv": REVIEWERS,
+    "roster.sample_xlsx": REVIEWERS,
     "audit.log": ADMINS,
 }
 

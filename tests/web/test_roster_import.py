@@ -117,7 +117,7 @@ def test_import_creates_members_who_cannot_sign_in_and_audits_each(client, impor
     assert (binh.phone, binh.unit_id, binh.membership) == ("0912345002", cells["cell_a"].id, "probationary")
     assert (cuong.unit_id, cuong.membership, cuong.exempt, cuong.phone) == (cells["cell_b"].id, "full", True, None)
     assert an.name_key and an.name_key == User(full_name="Nguyễn Văn An").name_key
-    assert not accounts.is_activated(an)
+    assert an.last_login_at is None and an.password_hash == accounts.NOT_ACTIVATED  # not yet activated
     for password in ("", "!not-activated", "not-activated", an.password_hash):
         assert accounts.authenticate("79010001", password) is None
         assert accounts.authenticate("0912345001", password) is None

@@ -1,7 +1,7 @@
 """Writing a plan: Core statements in chunks (no ORM object per row), so a
 province's 150,000 members import in seconds. New accounts get no usable
 password (accounts.NOT_ACTIVATED: no password signs them in until they are
-activated) and the member role; every member created or changed gets its
+activated; never signed in, so not yet activated) and the member role; every member created or changed gets its
 audit entry (before → after), and the import one entry with its counts."""
 from __future__ import annotations
 

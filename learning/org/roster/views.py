@@ -99,9 +99,18 @@ def start_import(upload_id: int):
     return redirect(url_for("jobs.show", job_id=job.id))
 
 
-@bp.route("/roster-sample.csv", defaults={"fmt": "csv"})
-@bp.route("/roster-sample.xlsx", defaults={"fmt": "xlsx"})
+@bp.route("/roster-sample.csv")
 @requires(REVIEWERS)
-def sample(fmt: str):
+def sample_csv():
+    return _sample("csv")
+
+
+@bp.route("/roster-sample.xlsx")
+@requires(REVIEWERS)
+def sample_xlsx():
+    return _sample("xlsx")
+
+
+def _sample(fmt: str):
     name, mimetype = SAMPLES[fmt]
     return send_file(PROJECT_ROOT / "docs" / name, mimetype=mimetype, as_attachment=True, download_name=name)
