@@ -266,3 +266,10 @@ def test_the_samples_download_and_import(client, importer, cells):
     assert response.status_code == 200 and "Họ và tên" in response.get_data(as_text=True)
     assert _import(client, response.data, "roster-sample.csv")["counts"]["created"] == 3
     assert client.get("/org/import/roster-sample.xlsx").status_code == 200
+
+
+def test_the_big_upload_limit_is_only_for_reviewers(client, cells, app):
+    """Anyone else posting there meets the app's own limit and the route's policy."""
+    app.config["ROSTER_MAX_BYTES"] = 1000
+    response = upload(client, _csv(*[AN] * 40), token_from="/login")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
