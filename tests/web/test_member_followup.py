@@ -373,7 +373,7 @@ def test_extending_a_campaign_moves_every_members_due_date(client, people, tree,
 
 
 def test_closing_a_campaign_now_makes_yesterday_its_closing_day(client, people, tree, single_attempt):
-    member, lesson = people["member"], single_attempt
+    member = people["member"]
     campaign = db.session.scalars(select(Campaign)).one()
     _sign_in_as(client, people["admin"])
     url = f"/campaigns/{campaign.id}/close"
