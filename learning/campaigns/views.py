@@ -8,12 +8,12 @@ from werkzeug.datastructures import MultiDict
 
 from learning.campaigns import operations as campaigns
 from learning.campaigns.access import can_manage_campaign, can_view_campaign
-from learning.campaigns.days import parse_day
 from learning.campaigns.models import Campaign
 from learning.core import db
 from learning.core.clock import vietnam_today
 from learning.core.input import (
     InvalidInput,
+    parse_day,
     storable_form,
     unstorable_field,
     unstorable_message,
@@ -47,7 +47,7 @@ def new():
             try:
                 campaign = campaigns.create_campaign(current_user, data)
             except campaigns.CampaignInvalid as invalid:
-                errors = invalid.errors
+                errors, status = invalid.errors, 400
             else:
                 flash(_("Campaign created."), "success")
                 return redirect(url_for("campaigns.show", campaign_id=campaign.id))

@@ -9,12 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from learning.campaigns.binding import due_date
-from learning.campaigns.days import parse_day
 from learning.campaigns.extensions import ExtensionRefused, extend_due_date
 from learning.core import db
 from learning.core.clock import vietnam_today
 from learning.core.errors import DomainError
-from learning.core.input import InvalidInput, unstorable_field, unstorable_message, whole_number
+from learning.core.input import InvalidInput, parse_day, unstorable_field, unstorable_message, whole_number
 from learning.core.permissions import REVIEWERS, requires
 from learning.lessons.models import Lesson
 from learning.review import members

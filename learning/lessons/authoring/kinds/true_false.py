@@ -46,6 +46,8 @@ class TrueFalse(QuestionKind):
         if not isinstance(response, bool):
             return ""
         return _("True") if response else _("False")
+    def model_values(self, data: Mapping[str, Any]) -> list[str]:
+        return ["true" if data["answer"] else "false"]
 
     def read_response(self, data: Mapping[str, Any], values: list[str]) -> bool | None:
         return {"true": True, "false": False}.get(values[0] if values else "")
