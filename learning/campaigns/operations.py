@@ -85,6 +85,8 @@ def update_campaign(by: User, campaign: Campaign, data: CampaignEdit) -> bool:
     units = list(db.session.scalars(select(Unit).where(Unit.id.in_(data.unit_ids)))) if data.unit_ids else []
     errors = _validate(by, CampaignInput(data.title, data.description, campaign.opens_on, campaign.closes_on,
                                          data.lesson_ids, data.unit_ids), lessons, units)
+    for dates in ("opens_on", "closes_on"):  # not this form's: closed on its opening day, it closes before
+        errors.pop(dates, None)
     if errors:
         raise CampaignInvalid(errors)
     before = _snapshot(campaign)

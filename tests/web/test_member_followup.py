@@ -316,6 +316,7 @@ def test_a_reviewer_edits_their_campaign_within_their_units_and_the_change_is_au
     campaign = _campaign(reviewer, [first], [tree["cell_a"]])
     _sign_in_as(client, reviewer)
     url = f"/campaigns/{campaign.id}/edit"
+    assert url in client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)  # their own: a link to edit
     assert client.get(url).status_code == 200
     form = {"title": "Đợt học (sửa)", "description": "Thêm bài", "lessons": [str(first.id), str(second.id)],
             "units": [str(tree["cell_a"].id), str(tree["cell_b"].id)]}
@@ -389,6 +390,18 @@ def test_closing_a_campaign_now_makes_yesterday_its_closing_day(client, people, 
     assert f"Đã quá hạn (hạn {_day(-1)})" in client.get("/").get_data(as_text=True)
 
 
+def test_a_campaign_closed_on_its_opening_day_can_still_be_edited(client, people, tree, publish_file):
+    lesson = publish_file("66-nq-tw-2025.md")
+    campaign = _campaign(people["admin"], [lesson], [tree["cell_a"]], opens_in=0, closes_in=9)
+    _sign_in_as(client, people["admin"])
+    assert client.submit(f"/campaigns/{campaign.id}/close", token_from=f"/campaigns/{campaign.id}/edit"
+                         ).status_code == 302
+    form = {"title": "Đã đóng, đổi tên", "lessons": [str(lesson.id)], "units": [str(tree["cell_a"].id)]}
+    assert client.submit(f"/campaigns/{campaign.id}/edit", form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Campaign, campaign.id).title == "Đã đóng, đổi tên"
+
+
 def test_a_campaign_not_open_yet_cannot_be_closed(client, people, tree, publish_file):
     campaign = _campaign(people["admin"], [publish_file()], [tree["cell_a"]], opens_in=3, closes_in=9)
     _sign_in_as(client, people["admin"])
@@ -401,7 +414,8 @@ def test_a_campaign_not_open_yet_cannot_be_closed(client, people, tree, publish_
 def test_a_campaign_the_commission_assigned_is_not_the_cell_reviewers_to_change(client, people, single_attempt):
     campaign = db.session.scalars(select(Campaign)).one()  # made by the admin, for cell A
     _sign_in_as(client, people["secretary"])
-    assert client.get(f"/campaigns/{campaign.id}").status_code == 200  # they follow it
+    shown = client.get(f"/campaigns/{campaign.id}")
+    assert shown.status_code == 200 and f"/campaigns/{campaign.id}/edit" not in shown.get_data(as_text=True)
     assert client.get(f"/campaigns/{campaign.id}/edit").status_code == 404
     token = client.csrf_token(f"/campaigns/{campaign.id}")
     for action in ("edit", "extend", "close"):
