@@ -91,12 +91,12 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Each area brings its blueprint(s); their names (auth, learn, quiz, edit,
-    campaigns, misc) are the URL names' prefixes templates and tests use."""
+    campaigns, members, misc) are the URL names' prefixes templates and tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
     from learning.lessons import views as lessons
     from learning.org import views as org
-    from learning.review.views import audit
+    from learning.review.views import audit, members
     from learning.study import quiz_views
     from learning.study import views as study
 
@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(core.bp)
     app.register_blueprint(quiz_views.bp)
     app.register_blueprint(campaigns.bp, url_prefix="/campaigns")
+    app.register_blueprint(members.bp, url_prefix="/review/members")
     app.register_blueprint(audit.bp)
 
 
@@ -125,5 +126,6 @@ def _register_template_globals(app: Flask) -> None:
         question_kind=KINDS.__getitem__,
         is_editor=permissions.is_editor,
         manages_campaigns=permissions.manages_campaigns,
+        is_reviewer=permissions.is_reviewer,
         is_admin=permissions.is_admin,
     )
