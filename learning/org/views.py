@@ -23,7 +23,13 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from learning.core.errors import DomainError
 from learning.core.extensions import limiter
-from learning.core.input import unstorable_field, unstorable_message, whole_number, without_unstorable
+from learning.core.input import (
+    InvalidInput,
+    unstorable_field,
+    unstorable_message,
+    whole_number,
+    without_unstorable,
+)
 from learning.core.permissions import PUBLIC, REVIEWERS, SIGNED_IN, requires
 from learning.core.urls import safe_next
 from learning.org import activation, codes
@@ -207,6 +213,8 @@ def issue(unit_id: int):
     found = activation.reviewed_unit(current_user, unit_id)
     if found is None:
         abort(404)
+    if unstorable_field(request.form) is not None:
+        raise InvalidInput(unstorable_message(_("The form")))
     chosen = None
     if request.form.get("who") == "selected":
         chosen = [whole_number(value, _("Members")) for value in request.form.getlist("member") if value]

@@ -7,6 +7,7 @@ from learning.core.permissions import (
     CAMPAIGN_MANAGERS,
     EDITORS,
     PUBLIC,
+    REVIEWERS,
     SIGNED_IN,
 )
 
@@ -38,7 +39,16 @@ EXPECTED = {
     "edit.diff": EDITORS,
     "edit.guide": EDITORS,
     "edit.format_reference": EDITORS,
+    "activation.activate": PUBLIC,
+    "activation.activate_with_code": PUBLIC,
+    "activation.units": REVIEWERS,
+    "activation.unit": REVIEWERS,
+    "activation.issue": REVIEWERS,
+    "activation.issue_one": REVIEWERS,
 }
+
+# Reached, but an empty form is bad input there: a 400 naming the fields.
+EMPTY_FORM_REFUSED = {("activation.activate", "POST")}
 
 ROLES = ["anonymous", "member", "reviewer", "editor", "admin"]
 
@@ -54,7 +64,7 @@ def test_every_route_declares_the_expected_policy(app):
 
 def _routes(app, lesson):
     values = {"lesson_id": lesson.id, "number": 1, "slug": lesson.slug, "code": "vi", "attempt_id": 1,
-              "campaign_id": 1}
+              "campaign_id": 1, "unit_id": 1, "member_id": 1}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
@@ -71,6 +81,7 @@ ALLOWED_ROLES = {
     "attempt_owner": {"member", "reviewer", "editor", "admin"},  # then 404 unless the attempt is theirs
     "campaign_managers": {"reviewer", "editor", "admin"},
     "editors": {"editor", "admin"},
+    "reviewers": {"reviewer", "admin"},  # then 404 outside their units
 }
 
 
@@ -89,7 +100,8 @@ def test_each_role_reaches_exactly_what_its_policy_allows(app, client, make_user
         if role in ALLOWED_ROLES[EXPECTED[endpoint].name]:
             # Reached: a page, a redirect within the app, or "no such object" (404
             # for an attempt that is not theirs), never a refusal or a crash.
-            assert response.status_code in (200, 302, 404, 409), f"{role} got {response.status_code} on {method} {url}"
+            reached = (200, 302, 404, 409) + ((400,) if (endpoint, method) in EMPTY_FORM_REFUSED else ())
+            assert response.status_code in reached, f"{role} got {response.status_code} on {method} {url}"
             assert "/login" not in response.headers.get("Location", ""), f"{role} sent to sign in by {url}"
         elif role == "anonymous":
             assert response.status_code == 302 and "/login" in response.headers["Location"], f"{method} {url}"
