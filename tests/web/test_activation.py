@@ -277,3 +277,15 @@ def test_audit_entries_name_the_member_and_never_the_code(client, login, reviewe
 def test_the_sign_in_page_sends_members_to_activation(client):
     html = client.get("/login").get_data(as_text=True)
     assert 'href="/activate"' in html and "mã kích hoạt" in html
+
+
+def test_activating_on_the_secretarys_phone_signs_the_member_in_there(client, login, reviewer, members, tree):
+    login(reviewer)
+    [code] = issue_one(client, tree, members[0])
+    page = client.get(f"/activate/{code}").get_data(as_text=True)
+    assert reviewer.full_name in page  # the page says whose sign-in it replaces
+    assert use(client, code).status_code == 302
+    assert members[0].full_name in client.get("/").get_data(as_text=True)
+    assert client.get(unit_page(tree)).status_code == 403  # the member is no reviewer
+    live = db.session.scalars(select(SignIn.user_id).where(SignIn.ended_at.is_(None))).all()
+    assert live == [members[0].id]  # the secretary's sign-in in that browser has ended
