@@ -247,5 +247,4 @@ def issue_one(member_id: int):
 
 
 def _sheet(unit, issued):
-    return render_template("org/activation_sheet.html", unit=unit, issue=issued, qr=activation.qr_svg,
-                           days=current_app.config["ACTIVATION_CODE_DAYS"])
+    return render_template("org/activation_sheet.html", unit=unit, issue=issued, qr=activation.qr_svg)
