@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from learning.core import views as core
     from learning.lessons import views as lessons
     from learning.org import views as org
+    from learning.review.views import audit
     from learning.study import quiz_views
     from learning.study import views as study
 
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(core.bp)
     app.register_blueprint(quiz_views.bp)
     app.register_blueprint(campaigns.bp, url_prefix="/campaigns")
+    app.register_blueprint(audit.bp)
 
 
 def _register_template_globals(app: Flask) -> None:
@@ -125,4 +127,5 @@ def _register_template_globals(app: Flask) -> None:
         is_editor=permissions.is_editor,
         manages_campaigns=permissions.manages_campaigns,
         is_reviewer=permissions.is_reviewer,
+        is_admin=permissions.is_admin,
     )

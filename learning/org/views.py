@@ -105,8 +105,9 @@ def logout():
 
 
 # -- activation codes (org.activation) --------------------------------------------
-# Reviewers print codes for their units' members; a member opens /activate
-# with one (the QR code holds /activate/<code>) and chooses a password.
+# Reviewers print codes for their units' members (blueprint `activation`); a
+# member opens /activate with one (the QR code holds /activate/<code>) and
+# chooses a password (blueprint `auth`, with signing in).
 
 activation_bp = Blueprint("activation", __name__)
 
@@ -136,8 +137,8 @@ def _typed_code() -> str:
     return "activation-code|" + codes.typed_hash(request.form.get("code", ""))
 
 
-@activation_bp.route("/activate", methods=["GET", "POST"])
-@activation_bp.route("/activate/<code>", methods=["GET"], endpoint="activate_with_code")
+@bp.route("/activate", methods=["GET", "POST"])
+@bp.route("/activate/<code>", methods=["GET"], endpoint="activate_with_code")
 @requires(PUBLIC)
 @limiter.limit(_activation_limit("ACTIVATION_RATE_LIMIT_PER_ADDRESS"), methods=["POST"])
 @limiter.limit(_activation_limit("ACTIVATION_RATE_LIMIT_PER_CODE"), methods=["POST"], key_func=_typed_code)

@@ -47,7 +47,7 @@ POST_ROUTES = {
     "edit.live_preview": "editor",
     "edit.archive": "editor",
     "edit.restore": "editor",
-    "activation.activate": "anonymous",
+    "auth.activate": "anonymous",
     "activation.issue": "reviewer",
     "activation.issue_one": "reviewer",
 }
@@ -68,7 +68,7 @@ def _forms(ctx) -> dict[str, dict[str, list[str]]]:
         "edit.new": {"source": [source], "action": ["save"], "revision": [""]},
         "edit.lesson": {"source": [source], "action": ["save"], "revision": [str(ctx["lesson"].draft_revision)]},
         "edit.live_preview": {"source": [source], "lesson_id": [str(ctx["lesson"].id)]},
-        "activation.activate": {"code": ["ABCDE-23456-FGHJK"], "password": [PASSWORD], "confirm": [PASSWORD]},
+        "auth.activate": {"code": ["ABCDE-23456-FGHJK"], "password": [PASSWORD], "confirm": [PASSWORD]},
         "activation.issue": {"who": ["selected"], "member": [str(ctx["member"].id)]},
     }
 

@@ -3,6 +3,7 @@ EXPECTED, so nobody ships a page without deciding who may see it."""
 import pytest
 
 from learning.core.permissions import (
+    ADMINS,
     ATTEMPT_OWNER,
     CAMPAIGN_MANAGERS,
     EDITORS,
@@ -39,8 +40,9 @@ EXPECTED = {
     "edit.diff": EDITORS,
     "edit.guide": EDITORS,
     "edit.format_reference": EDITORS,
-    "activation.activate": PUBLIC,
-    "activation.activate_with_code": PUBLIC,
+    "audit.log": ADMINS,
+    "auth.activate": PUBLIC,
+    "auth.activate_with_code": PUBLIC,
     "activation.units": REVIEWERS,
     "activation.unit": REVIEWERS,
     "activation.issue": REVIEWERS,
@@ -48,7 +50,7 @@ EXPECTED = {
 }
 
 # Reached, but an empty form is bad input there: a 400 naming the fields.
-EMPTY_FORM_REFUSED = {("activation.activate", "POST")}
+EMPTY_FORM_REFUSED = {("auth.activate", "POST"), ("campaigns.new", "POST")}
 
 ROLES = ["anonymous", "member", "reviewer", "editor", "admin"]
 
@@ -82,6 +84,7 @@ ALLOWED_ROLES = {
     "campaign_managers": {"reviewer", "editor", "admin"},
     "editors": {"editor", "admin"},
     "reviewers": {"reviewer", "admin"},  # then 404 outside their units
+    "admins": {"admin"},
 }
 
 
