@@ -91,7 +91,7 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Each area brings its blueprint(s); their names (auth, learn, quiz, edit,
-    campaigns, members, misc) are the URL names' prefixes templates and tests use."""
+    campaigns, members, activation, misc) are the URL names' prefixes templates and tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
     from learning.lessons import views as lessons
@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from learning.study import views as study
 
     app.register_blueprint(org.bp)
+    app.register_blueprint(org.activation_bp)
     app.register_blueprint(study.bp)
     app.register_blueprint(lessons.bp, url_prefix="/edit")
     app.register_blueprint(core.bp)
