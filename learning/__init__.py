@@ -93,18 +93,19 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Each area brings its blueprint(s); their names (auth, learn, quiz, edit,
-    campaigns, misc) are the URL names' prefixes templates and tests use."""
+    campaigns, members, activation, misc) are the URL names' prefixes templates and tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
     from learning.jobs import views as jobs
     from learning.lessons import views as lessons
     from learning.org import views as org
     from learning.org.roster import views as roster
-    from learning.review.views import audit
+    from learning.review.views import audit, members
     from learning.study import quiz_views
     from learning.study import views as study
 
     app.register_blueprint(org.bp)
+    app.register_blueprint(org.activation_bp)
     app.register_blueprint(study.bp)
     app.register_blueprint(lessons.bp, url_prefix="/edit")
     app.register_blueprint(core.bp)
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(campaigns.bp, url_prefix="/campaigns")
     app.register_blueprint(jobs.bp, url_prefix="/jobs")
     app.register_blueprint(roster.bp, url_prefix="/org/import")
+    app.register_blueprint(members.bp, url_prefix="/review/members")
     app.register_blueprint(audit.bp)
 
 
@@ -130,7 +132,7 @@ def _register_template_globals(app: Flask) -> None:
         LessonState=LessonState,
         question_kind=KINDS.__getitem__,
         is_editor=permissions.is_editor,
-        is_reviewer=permissions.is_reviewer,
         manages_campaigns=permissions.manages_campaigns,
+        is_reviewer=permissions.is_reviewer,
         is_admin=permissions.is_admin,
     )

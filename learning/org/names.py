@@ -31,6 +31,16 @@ def tidy(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).split())
 
 
+def folded(text: str) -> str:
+    """`Nguyễn  Văn ĐỨC` → `nguyen van duc`: what a name is searched by, and
+    what a query is turned into, so typing without diacritics finds it. The
+    same folding as lessons.search.fold (authoring.text.comparable with
+    ignore_diacritics), which this layer may not import; a test keeps the two
+    equal."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", tidy(text).casefold()) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare.replace("đ", "d"))
+
+
 # Vietnamese has a few thousand syllables: a roster of 150,000 names is
 # mostly the same ones again, so each is worked out once.
 @lru_cache(maxsize=16384)
