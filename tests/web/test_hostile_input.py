@@ -42,6 +42,9 @@ POST_ROUTES = {
     "quiz.save_answers": "member",
     "quiz.submit": "member",
     "campaigns.new": "reviewer",
+    "grading.answer": "reviewer",
+    "grading.skip": "reviewer",
+    "scales.edit": "editor",
     "edit.new": "editor",
     "edit.lesson": "editor",
     "edit.live_preview": "editor",
@@ -299,9 +302,9 @@ def test_no_hostile_body_gets_a_500_and_a_refused_one_changes_nothing(walk, endp
 
 HOSTILE_URL_VALUES = [
     {"lesson_id": INT32_MAX + 1, "number": INT32_MAX + 1, "attempt_id": INT32_MAX + 1, "campaign_id": INT32_MAX + 1,
-     "slug": "a\x00b", "code": "\x00"},
-    {"lesson_id": 2 ** 70, "number": 2 ** 70, "attempt_id": 2 ** 70, "campaign_id": 2 ** 70, "slug": "\x00",
-     "code": "vi"},
+     "answer_id": INT32_MAX + 1, "slug": "a\x00b", "code": "\x00"},
+    {"lesson_id": 2 ** 70, "number": 2 ** 70, "attempt_id": 2 ** 70, "campaign_id": 2 ** 70,
+     "answer_id": 2 ** 70, "slug": "\x00", "code": "vi"},
 ]
 HOSTILE_QUERY = "?q=a%00b&to=%00&from=99999999999999999999&next=/%00"
 

@@ -7,6 +7,7 @@ from learning.core.permissions import (
     CAMPAIGN_MANAGERS,
     EDITORS,
     PUBLIC,
+    REVIEWERS,
     SIGNED_IN,
 )
 
@@ -27,6 +28,11 @@ EXPECTED = {
     "campaigns.index": CAMPAIGN_MANAGERS,
     "campaigns.new": CAMPAIGN_MANAGERS,
     "campaigns.show": CAMPAIGN_MANAGERS,
+    "grading.queue": REVIEWERS,
+    "grading.next_item": REVIEWERS,
+    "grading.answer": REVIEWERS,
+    "grading.skip": REVIEWERS,
+    "scales.edit": CAMPAIGN_MANAGERS,
     "edit.index": EDITORS,
     "edit.new": EDITORS,
     "edit.lesson": EDITORS,
@@ -54,7 +60,7 @@ def test_every_route_declares_the_expected_policy(app):
 
 def _routes(app, lesson):
     values = {"lesson_id": lesson.id, "number": 1, "slug": lesson.slug, "code": "vi", "attempt_id": 1,
-              "campaign_id": 1}
+              "campaign_id": 1, "answer_id": 1}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
@@ -70,6 +76,7 @@ ALLOWED_ROLES = {
     "signed_in": {"member", "reviewer", "editor", "admin"},
     "attempt_owner": {"member", "reviewer", "editor", "admin"},  # then 404 unless the attempt is theirs
     "campaign_managers": {"reviewer", "editor", "admin"},
+    "reviewers": {"reviewer", "admin"},
     "editors": {"editor", "admin"},
 }
 
