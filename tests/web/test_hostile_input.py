@@ -16,7 +16,9 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import func, select
 
+from learning.campaigns import operations as campaigns
 from learning.core import db
+from learning.core.clock import vietnam_today
 from learning.core.db import Base
 from learning.core.input import (
     INT32_MAX,
@@ -29,7 +31,7 @@ from learning.core.input import (
 )
 from learning.models import Answer, Attempt, Campaign
 from tests.conftest import PASSWORD
-from tests.web.test_study import correct_values
+from tests.web.test_study import correct_values, form_of
 
 # Every POST route, and who walks it (a user its policy allows). A new POST
 # route must be added here, so nobody ships one without hostile bodies sent to it.
@@ -65,6 +67,8 @@ def _forms(ctx) -> dict[str, dict[str, list[str]]]:
         "campaigns.new": {"title": ["Đợt học"], "description": ["Mô tả"], "opens_on": ["2030-01-01"],
                           "closes_on": ["2030-02-01"], "lessons": [str(ctx["lesson"].id)],
                           "units": [str(ctx["tree"]["cell_a"].id)]},
+        "grading.answer": {"c0": ["1"], "comment": ["Bài viết tốt"]},
+        "scales.edit": {"kind": ["points"], "points-max_points": ["10"], "points-pass_points": ["5"]},
         "edit.new": {"source": [source], "action": ["save"], "revision": [""]},
         "edit.lesson": {"source": [source], "action": ["save"], "revision": [str(ctx["lesson"].draft_revision)]},
         "edit.live_preview": {"source": [source], "lesson_id": [str(ctx["lesson"].id)]},
@@ -165,8 +169,20 @@ def walk(app, client, make_user, tree, publish_file, monkeypatch):
                                                        "action": "save"})
     assert saved.status_code == 200
     client.submit("/logout", token_from="/")
+    # A reflection submitted in the reviewer's cell, and a campaign, for the grading pages.
+    writer = make_user(name="Người viết")
+    _sign_in(client, writer).submit(f"/lessons/{lesson.slug}/quiz", token_from=f"/lessons/{lesson.slug}")
+    written = db.session.scalars(select(Attempt).where(Attempt.user_id == writer.id)).one()
+    client.submit(f"/attempts/{written.id}", {**form_of(written), "action": "submit"})
+    client.submit("/logout", token_from="/")
+    reflection = db.session.scalars(select(Answer).where(Answer.attempt_id == written.id,
+                                                         Answer.question_key == "thu-hoach-57")).one()
+    campaign = campaigns.create_campaign(users["editor"], campaigns.CampaignInput(
+        title="Đợt học", description="", opens_on=vietnam_today(), closes_on=vietnam_today(),
+        lesson_ids=[lesson.id], unit_ids=[tree["cell_a"].id]))
+    db.session.commit()
     return {"app": app, "client": client, "users": users, "member": users["member"], "lesson": lesson,
-            "attempt": attempt, "tree": tree, "question": question,
+            "attempt": attempt, "tree": tree, "question": question, "reflection": reflection, "campaign": campaign,
             "text_question": next(q for q in attempt.version.questions if q.kind == "short_text")}
 
 
@@ -177,7 +193,8 @@ def _sign_in(client, user):
 
 
 def _url(app, endpoint: str, ctx) -> str:
-    values = {"lesson_id": ctx["lesson"].id, "slug": ctx["lesson"].slug, "attempt_id": ctx["attempt"].id}
+    values = {"lesson_id": ctx["lesson"].id, "slug": ctx["lesson"].slug, "attempt_id": ctx["attempt"].id,
+              "answer_id": ctx["reflection"].id, "campaign_id": ctx["campaign"].id}
     [rule] = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
     return rule.build({arg: values[arg] for arg in rule.arguments})[1]
 
