@@ -252,8 +252,10 @@ class Rubric(ScaleKind):
         if passing is None:
             problems["pass_points"] = str(_l("Points to pass: a whole number from 0 to the total of the best levels."))
         definition = {"criteria": definition_criteria, "pass_points": passing if passing is not None else 0}
+        typed_wrong = {field.rsplit(".levels.", 1)[0] for field in problems if ".levels." in field}
         for field, message in self.validate(definition).items():
-            problems.setdefault(field, message)
+            if field.removesuffix(".levels") not in typed_wrong:  # not a consequence of a number mistyped
+                problems.setdefault(field, message)
         return draft, definition, problems
 
     def validate(self, definition):
