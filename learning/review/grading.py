@@ -183,9 +183,12 @@ def skip(reviewer, item: Item) -> None:
     leases.release(item.answer.id, reviewer.id)
 
 
-def grade(reviewer, item: Item, values: Sequence[str | None], comment: str, return_for_rewriting: bool) -> Grade:
+def grade(reviewer, item: Item, values: Sequence[str | None], comment: str, return_for_rewriting: bool,
+          seen_grade_id: int = 0) -> Grade:
     """Record the reviewer's grade (a regrade if one is current), move the
-    member's lesson on, and send a failing reflection back if asked."""
+    member's lesson on, and send a failing reflection back if asked.
+    `seen_grade_id` is the current grade the reviewer's page showed (0: none):
+    if someone graded it since, nothing is recorded."""
     rubric = item.rubric
     try:
         choice = rubric.scale.read_choice(rubric.definition, values)
@@ -206,6 +209,10 @@ def grade(reviewer, item: Item, values: Sequence[str | None], comment: str, retu
         raise LeaseTaken(_("%(name)s is grading this reflection now (your hold on it ran out): your grade was "
                            "not recorded.", name=name))
     previous = item.current
+    if (previous.id if previous is not None else 0) != seen_grade_id:
+        grader = db.session.get(User, previous.grader_id) if previous is not None else None
+        raise LeaseTaken(_("%(name)s graded this reflection meanwhile: your grade was not recorded. Their grade "
+                           "is shown on the page.", name=grader.full_name if grader else "?"))
     if previous is not None:
         previous.is_current = False
         db.session.flush()  # one current grade per answer: the old one steps down first
@@ -229,7 +236,7 @@ def grade(reviewer, item: Item, values: Sequence[str | None], comment: str, retu
                after=after, reason=comment or None)
     record_reflection_grade(item.answer, percent=outcome.percent, passed=outcome.passed, comment=comment,
                             grader_id=reviewer.id, returned_reason=comment if return_for_rewriting else None)
-    if return_for_rewriting:
+    if return_for_rewriting and not (previous is not None and previous.returned):  # one more attempt, once
         grant_extra_attempts(member, item.lesson, reviewer, comment, unit=unit)
         record(AuditKind.RETURNED, actor=reviewer, unit=unit, subject=member, object_type="answer",
                object_id=item.answer.id, after={"lesson": item.lesson.title, "extra_attempts": 1}, reason=comment)

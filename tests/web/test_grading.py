@@ -111,6 +111,10 @@ def people(make_user, tree):
 
 
 def _grade(client, answer, **fields):
+    """Post the grading form as the page would: with the current grade it showed."""
+    if "seen" not in fields:
+        current = db.session.scalar(select(Grade.id).where(Grade.answer_id == answer.id, Grade.is_current.is_(True)))
+        fields["seen"] = str(current or 0)
     return client.submit(f"/review/grading/answers/{answer.id}", fields)
 
 
@@ -418,3 +422,31 @@ def test_members_and_anonymous_users_are_refused(people, submit_reflection, sign
         assert member.get(url).status_code == 403
         anonymous = app.test_client().get(url)
         assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+
+def test_a_grade_made_on_a_page_someone_else_has_since_graded_is_refused(people, submit_reflection, signed_in):
+    answer = submit_reflection(people["ann"])
+    one, two = signed_in(people["reviewer"]), signed_in(people["second"])
+    page = one.get(f"/review/grading/answers/{answer.id}").get_data(as_text=True)
+    assert 'name="seen" value="0"' in page
+    token = one.csrf_token(f"/review/grading/answers/{answer.id}")
+    db.session.execute(update(GradingLease).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    assert _grade(two, answer, c0="1").status_code == 302  # took the expired hold, graded, gave it back
+    late = one.post(f"/review/grading/answers/{answer.id}", data={"c0": "0", "comment": "Chưa đạt", "seen": "0",
+                                                                  "csrf_token": token})
+    assert late.status_code == 409 and "Phó Bí Thư A đã chấm bài thu hoạch này" in late.get_data(as_text=True)
+    db.session.expire_all()
+    [grade] = db.session.scalars(select(Grade)).all()
+    assert grade.passed and grade.grader_id == people["second"].id
+
+
+def test_returning_the_same_reflection_twice_gives_one_more_attempt_once(people, submit_reflection, signed_in):
+    answer = submit_reflection(people["ann"])
+    reviewer = signed_in(people["reviewer"])
+    reviewer.get(f"/review/grading/answers/{answer.id}")
+    for comment in ("Viết lại phần liên hệ.", "Viết lại phần liên hệ, nêu thời hạn."):
+        assert _grade(reviewer, answer, c0="0", comment=comment, **{"return": "yes"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(AttemptAllowance)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Grade)) == 2

@@ -67,7 +67,7 @@ def _forms(ctx) -> dict[str, dict[str, list[str]]]:
         "campaigns.new": {"title": ["Đợt học"], "description": ["Mô tả"], "opens_on": ["2030-01-01"],
                           "closes_on": ["2030-02-01"], "lessons": [str(ctx["lesson"].id)],
                           "units": [str(ctx["tree"]["cell_a"].id)]},
-        "grading.answer": {"c0": ["1"], "comment": ["Bài viết tốt"]},
+        "grading.answer": {"c0": ["1"], "comment": ["Bài viết tốt"], "seen": ["0"]},
         "scales.edit": {"kind": ["points"], "points-max_points": ["10"], "points-pass_points": ["5"]},
         "edit.new": {"source": [source], "action": ["save"], "revision": [""]},
         "edit.lesson": {"source": [source], "action": ["save"], "revision": [str(ctx["lesson"].draft_revision)]},

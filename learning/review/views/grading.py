@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from learning.core.input import storable_form, unstorable_field, unstorable_message
+from learning.core.input import storable_form, unstorable_field, unstorable_message, whole_number
 from learning.core.permissions import REVIEWERS, requires
 from learning.review import grading
 
@@ -53,8 +53,9 @@ def answer(answer_id: int):
                                                           else _("The form")))}, storable_form(form), 400)
     criteria = item.rubric.scale.criteria(item.rubric.definition)
     values = [form.get(f"c{index}") for index in range(len(criteria))]
+    seen = whole_number(form.get("seen") or "0", _("The grade shown"))
     try:
-        grading.grade(current_user, item, values, form.get("comment", ""), form.get("return") == "yes")
+        grading.grade(current_user, item, values, form.get("comment", ""), form.get("return") == "yes", seen)
     except grading.GradeInvalid as invalid:
         return _page(item, {invalid.field: invalid.message}, form, 400)
     except grading.LeaseTaken as taken:
