@@ -32,7 +32,7 @@ from learning.org.models import Unit, User
 from learning.org.scope import covers
 from learning.review import leases
 from learning.review.models import Grade, GradingLease, Rubric
-from learning.review.rubrics import campaign_rubric, default_rubric, grading_campaign_id
+from learning.review.rubrics import campaign_rubric, default_rubric, grading_campaign_id, rubric_for
 from learning.review.scales import ChoiceInvalid
 from learning.study.allowances import grant_extra_attempts
 from learning.study.models import Answer, Attempt, AttemptStatus, LessonProgress
@@ -209,6 +209,9 @@ def grade(reviewer, item: Item, values: Sequence[str | None], comment: str, retu
         raise LeaseTaken(_("%(name)s is grading this reflection now (your hold on it ran out): your grade was "
                            "not recorded.", name=name))
     previous = item.current
+    member, unit = item.member, item.member.unit
+    if rubric.id is None:  # the default, stored with the first grade given with it
+        rubric = item.rubric = rubric_for(rubric.kind, rubric.definition, by=reviewer, unit=unit)
     if (previous.id if previous is not None else 0) != seen_grade_id:
         grader = db.session.get(User, previous.grader_id) if previous is not None else None
         raise LeaseTaken(_("%(name)s graded this reflection meanwhile: your grade was not recorded. Their grade "
@@ -221,7 +224,6 @@ def grade(reviewer, item: Item, values: Sequence[str | None], comment: str, retu
                 passed=outcome.passed, comment=comment, returned=return_for_rewriting, graded_at=now, is_current=True)
     db.session.add(new)
     db.session.flush()
-    member, unit = item.member, item.member.unit
     after = {"points": outcome.points, "max_points": outcome.max_points, "levels": choice, "passed": outcome.passed,
              "rubric": rubric.id, "lesson": item.lesson.title}
     if previous is None:

@@ -5,6 +5,7 @@ reflection can go back for rewriting; campaigns set their scale, and a used
 scale never changes."""
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -26,6 +27,7 @@ from learning.models import (
     LessonProgress,
     Rubric,
 )
+from learning.review import leases
 from learning.study.progress import StudyState, study_state
 from tests.conftest import PASSWORD, FormClient
 from tests.web.test_study import form_of
@@ -380,6 +382,12 @@ def test_a_campaign_without_a_scale_grades_pass_or_not_pass(people, campaign, su
     reviewer = signed_in(people["reviewer"])
     page = reviewer.get(f"/review/grading/answers/{answer.id}").get_data(as_text=True)
     assert "Đạt" in page and "Chưa đạt" in page and 'name="c1"' not in page
+    assert db.session.scalar(select(func.count()).select_from(Rubric)) == 0  # showing the page wrote no scale
+    assert _grade(reviewer, answer, c0="1").status_code == 302
+    db.session.expire_all()
+    [created] = db.session.scalars(select(AuditEntry).where(AuditEntry.kind == AuditKind.RUBRIC_CREATED)).all()
+    assert created.actor_name == "Bí Thư A" and created.after == {"kind": "pass_fail", "definition": {}}
+    assert db.session.scalars(select(Grade)).one().rubric.kind == "pass_fail"
 
 
 def test_another_subtree_is_a_404_on_every_route(people, campaign, submit_reflection, signed_in, make_user, tree):
@@ -450,3 +458,29 @@ def test_returning_the_same_reflection_twice_gives_one_more_attempt_once(people,
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(AttemptAllowance)) == 1
     assert db.session.scalar(select(func.count()).select_from(Grade)) == 2
+
+
+def test_reviewers_taking_one_reflection_at_the_same_moment_only_one_holds_it(app, people, submit_reflection):
+    answer = submit_reflection(people["ann"])
+    barrier = threading.Barrier(3)
+    taken, errors = {}, []
+
+    def take(reviewer_id: int):
+        with app.app_context():
+            try:
+                barrier.wait()
+                taken[reviewer_id] = leases.take(answer.id, reviewer_id)
+                db.session.commit()
+            except Exception as error:  # collected and asserted below
+                errors.append(error)
+
+    ids = [people[name].id for name in ("reviewer", "second", "outsider")]
+    threads = [threading.Thread(target=take, args=(reviewer_id,)) for reviewer_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == [] and sorted(taken.values()) == [False, False, True]
+    db.session.expire_all()
+    [lease] = db.session.scalars(select(GradingLease)).all()
+    assert taken[lease.reviewer_id] is True
