@@ -91,12 +91,13 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Each area brings its blueprint(s); their names (auth, learn, quiz, edit,
-    campaigns, grading, scales, misc) are the URL names' prefixes templates and tests use."""
+    campaigns, grading, scales, audit, misc) are the URL names' prefixes templates and
+    tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
     from learning.lessons import views as lessons
     from learning.org import views as org
-    from learning.review.views import grading
+    from learning.review.views import audit, grading
     from learning.review.views import scales as review_scales
     from learning.study import quiz_views
     from learning.study import views as study
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(campaigns.bp, url_prefix="/campaigns")
     app.register_blueprint(grading.bp, url_prefix="/review")
     app.register_blueprint(review_scales.bp, url_prefix="/review")
+    app.register_blueprint(audit.bp)
 
 
 def _register_template_globals(app: Flask) -> None:
@@ -128,4 +130,5 @@ def _register_template_globals(app: Flask) -> None:
         is_editor=permissions.is_editor,
         manages_campaigns=permissions.manages_campaigns,
         is_reviewer=permissions.is_reviewer,
+        is_admin=permissions.is_admin,
     )

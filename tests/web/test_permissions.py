@@ -3,6 +3,7 @@ EXPECTED, so nobody ships a page without deciding who may see it."""
 import pytest
 
 from learning.core.permissions import (
+    ADMINS,
     ATTEMPT_OWNER,
     CAMPAIGN_MANAGERS,
     EDITORS,
@@ -44,6 +45,7 @@ EXPECTED = {
     "edit.diff": EDITORS,
     "edit.guide": EDITORS,
     "edit.format_reference": EDITORS,
+    "audit.log": ADMINS,
 }
 
 ROLES = ["anonymous", "member", "reviewer", "editor", "admin"]
@@ -76,8 +78,9 @@ ALLOWED_ROLES = {
     "signed_in": {"member", "reviewer", "editor", "admin"},
     "attempt_owner": {"member", "reviewer", "editor", "admin"},  # then 404 unless the attempt is theirs
     "campaign_managers": {"reviewer", "editor", "admin"},
-    "reviewers": {"reviewer", "admin"},
     "editors": {"editor", "admin"},
+    "reviewers": {"reviewer", "admin"},
+    "admins": {"admin"},
 }
 
 
