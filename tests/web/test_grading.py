@@ -484,3 +484,15 @@ def test_reviewers_taking_one_reflection_at_the_same_moment_only_one_holds_it(ap
     db.session.expire_all()
     [lease] = db.session.scalars(select(GradingLease)).all()
     assert taken[lease.reviewer_id] is True
+
+
+def test_skipped_reflections_come_back_when_asked(people, submit_reflection, signed_in):
+    answer = submit_reflection(people["ann"])
+    one = signed_in(people["reviewer"])
+    assert _next_answer_id(one) == answer.id
+    one.submit(f"/review/grading/answers/{answer.id}/skip", {}, token_from=f"/review/grading/answers/{answer.id}")
+    assert _next_answer_id(one) is None
+    queue = one.get("/review/grading").get_data(as_text=True)
+    assert "ngoài những bài đồng chí đã bỏ qua" in queue and "Gồm cả những bài tôi đã bỏ qua" in queue
+    again = one.get("/review/grading/next?again=1")
+    assert again.headers["Location"].endswith(f"/review/grading/answers/{answer.id}")

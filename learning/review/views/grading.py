@@ -29,7 +29,8 @@ def next_item():
         session.pop(SKIPPED, None)
     answer_id = grading.take_next(current_user, session.get(SKIPPED, []))
     if answer_id is None:
-        flash(_("Nothing left to grade."), "info")
+        if session.get(SKIPPED):  # the queue page says when nothing at all is left
+            flash(_("Nothing left to grade but the ones you skipped."), "info")
         return redirect(url_for("grading.queue"))
     return redirect(url_for("grading.answer", answer_id=answer_id))
 
