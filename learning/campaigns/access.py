@@ -1,5 +1,8 @@
-"""Who may assign and see study campaigns: editors and admins any; a
-reviewer those whose every unit lies in their scope (org.scope)."""
+"""Who may assign, see and manage study campaigns: editors and admins any; a
+reviewer sees those whose every unit lies in their scope (org.scope), and
+manages (edits, extends, closes) those of them that a reviewer made (its
+owner unit in their scope too): a campaign the propaganda commission
+assigned is theirs to follow, not to change."""
 from __future__ import annotations
 
 from sqlalchemy import and_, exists, not_, select, true
@@ -8,7 +11,7 @@ from learning.campaigns.models import Campaign, campaign_units
 from learning.core import db
 from learning.core.permissions import is_editor
 from learning.org.models import Unit
-from learning.org.scope import covers
+from learning.org.scope import covers, reviews_unit
 
 
 def visible_to(user):
@@ -26,3 +29,10 @@ def can_view_campaign(user, campaign: Campaign) -> bool:
     if is_editor(user):
         return True
     return bool(db.session.scalar(select(visible_to(user)).where(Campaign.id == campaign.id)))
+
+
+def can_manage_campaign(user, campaign: Campaign) -> bool:
+    if is_editor(user):
+        return True
+    return (campaign.owner_unit is not None and reviews_unit(user, campaign.owner_unit)
+            and can_view_campaign(user, campaign))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from learning.core.db import Base, utcnow
 from learning.core.enums import LabelledEnum
 from learning.core.permissions import Role
-from learning.org.names import sort_key
+from learning.org.names import folded, sort_key
 
 
 class UnitKind(LabelledEnum):
@@ -68,6 +68,9 @@ class User(Base):
     # Vietnamese order (org.names.sort_key), kept with the name: lists of
     # members sort on it in the database. Core inserts must set it too.
     name_key: Mapped[str] = mapped_column(NAME_KEY_TYPE, index=True, default="")
+    # The name without case or diacritics (org.names.folded): what reviewers
+    # search members by. Kept with the name like name_key; Core inserts set it too.
+    search_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     party_card_number: Mapped[str | None] = mapped_column(String(20), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -112,6 +115,7 @@ class User(Base):
     @validates("full_name")
     def _keep_name_key(self, _field: str, full_name: str) -> str:
         self.name_key = sort_key(full_name)
+        self.search_name = folded(full_name)[:120]
         return full_name
 
     def __repr__(self) -> str:

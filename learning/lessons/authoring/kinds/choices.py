@@ -48,6 +48,11 @@ class _ChoiceKind(QuestionKind):
         known = {choice["key"] for choice in data["choices"]}
         return sorted({value for value in values if value in known})
 
+    def response_text(self, data: Mapping[str, Any], response: Any) -> str:
+        """The chosen choices' texts, in the author's order, each after its letter."""
+        chosen = set(_as_keys(response))
+        return "; ".join(f"{choice['key']}. {choice['text']}" for choice in data["choices"] if choice["key"] in chosen)
+
     @staticmethod
     def correct_keys(data: Mapping[str, Any]) -> set[str]:
         return {choice["key"] for choice in data["choices"] if choice["correct"]}

@@ -42,6 +42,10 @@ class TrueFalse(QuestionKind):
         """`response` is True or False; anything else (no answer) earns nothing."""
         return FULL_CREDIT if isinstance(response, bool) and response == data["answer"] else NO_CREDIT
 
+    def response_text(self, data: Mapping[str, Any], response: Any) -> str:
+        if not isinstance(response, bool):
+            return ""
+        return _("True") if response else _("False")
     def model_values(self, data: Mapping[str, Any]) -> list[str]:
         return ["true" if data["answer"] else "false"]
 
