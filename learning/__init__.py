@@ -91,10 +91,11 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Each area brings its blueprint(s); their names (auth, learn, quiz, edit,
-    campaigns, misc) are the URL names' prefixes templates and tests use."""
+    campaigns, misc, org_admin) are the URL names' prefixes templates and tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
     from learning.lessons import views as lessons
+    from learning.org import admin_views as org_admin
     from learning.org import views as org
     from learning.study import quiz_views
     from learning.study import views as study
@@ -105,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(core.bp)
     app.register_blueprint(quiz_views.bp)
     app.register_blueprint(campaigns.bp, url_prefix="/campaigns")
+    app.register_blueprint(org_admin.bp, url_prefix="/org")
 
 
 def _register_template_globals(app: Flask) -> None:
@@ -112,6 +114,7 @@ def _register_template_globals(app: Flask) -> None:
     from learning.lessons.authoring import KINDS
     from learning.lessons.labels import document_kind_label, question_kind_label
     from learning.lessons.models import LessonState
+    from learning.org.models import UnitKind
     from learning.study.progress import StudyState
 
     app.jinja_env.globals.update(
@@ -123,4 +126,7 @@ def _register_template_globals(app: Flask) -> None:
         question_kind=KINDS.__getitem__,
         is_editor=permissions.is_editor,
         manages_campaigns=permissions.manages_campaigns,
+        is_reviewer=permissions.is_reviewer,
+        unit_kind_label=UnitKind.label_of,
+        role_label=permissions.Role.label_of,
     )
