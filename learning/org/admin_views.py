@@ -29,7 +29,7 @@ SELECT_LIMIT = 150
 
 
 def _labels() -> dict[str, str]:
-    return {"name": _("Name"), "code": _("Code"), "kind": _("Kind"), "target_id": _("Unit"),
+    return {"name": _("Name"), "code": _("Code"), "kind": _("Kind of unit"), "target_id": _("Unit"),
             "target_code": _("Code or number of the unit"), "member": _("Members"), "role": _("Role"),
             "person": _("Party card number or phone number"), "page": _("Page")}
 
