@@ -5,12 +5,14 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
+from sqlalchemy import select
 
+from learning.core import db
 from learning.core.errors import DomainError
 from learning.core.lifecycle import one_transaction
 from learning.core.permissions import Role
 from learning.org import accounts, units
-from learning.org.models import Unit, UnitKind, User
+from learning.org.models import RoleGrant, Unit, UnitKind, User
 
 user_cli = AppGroup("user", help="Accounts.")
 
@@ -150,7 +152,9 @@ def org_revoke(person: str, role: str, unit: str | None) -> None:
     """Revoke a role from PERSON (card number or phone)."""
     who = _person(person)
     scope = _unit(unit) if unit else None
-    grant = next((g for g in who.grants if g.role == role and g.unit_id == (scope.id if scope else None)), None)
+    grant = db.session.scalars(select(RoleGrant).where(
+        RoleGrant.user_id == who.id, RoleGrant.role == role,
+        RoleGrant.unit_id == scope.id if scope else RoleGrant.unit_id.is_(None))).first()
     if grant is None:
         raise click.ClickException(_("%(person)s does not hold this role.", person=who.full_name))
     _refusing(units.revoke_role, grant)

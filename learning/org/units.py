@@ -395,7 +395,10 @@ def revoke_role(actor, grant: RoleGrant) -> None:
     person, unit = grant.user, grant.unit
     record(AuditKind.ROLE_REVOKED, actor=actor, unit=unit, subject=person, object_type="role_grant",
            object_id=grant.id, before={"role": grant.role, "unit": unit.name if unit else None})
-    db.session.delete(grant)
+    if "grants" in person.__dict__ and grant in person.grants:
+        person.grants.remove(grant)  # delete-orphan: the row goes, and the loaded person forgets the role
+    else:
+        db.session.delete(grant)
     db.session.flush()
 
 
