@@ -131,7 +131,9 @@ def _refused(unit: Unit | None, which: str, error: Exception):
 
 def _done(message: str, unit: Unit | None):
     flash(message, "success")
-    return redirect(url_for("org_admin.unit", unit_id=unit.id) if unit else url_for("org_admin.index"))
+    # "#main": the message at the top is in view (not the form's anchor the browser would keep).
+    return redirect(url_for("org_admin.unit", unit_id=unit.id, _anchor="main") if unit
+                    else url_for("org_admin.index", _anchor="main"))
 
 
 # -- actions -------------------------------------------------------------------------

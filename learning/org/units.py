@@ -228,11 +228,18 @@ def move_unit(actor, unit: Unit, new_parent: Unit) -> Unit:
     if _deepest_path(unit) - len(old_path) + len(new_path) > MAX_PATH:
         raise DomainError(_("The tree cannot be any deeper there."))
     before = {"path": old_path, "parent": unit.parent.name if unit.parent else None}
+    old_parent_id, new_parent_id = unit.parent_id, new_parent.id
+    # Nobody's unit changes, but everyone beneath now counts under other units above.
+    member_ids = list(db.session.scalars(select(User.id).join(Unit, Unit.id == User.unit_id)
+                                         .where(Unit.path.startswith(old_path, autoescape=True)).order_by(User.id)))
     db.session.flush()
-    _rewrite_paths(old_path, new_path, parent_of={unit.id: new_parent.id})
+    _rewrite_paths(old_path, new_path, parent_of={unit.id: new_parent_id})
     _expire_units()
     record(AuditKind.UNIT_MOVED, actor=actor, unit=unit, object_type="unit", object_id=unit.id,
            before=before, after={"path": unit.path, "parent": new_parent.name})
+    if member_ids:
+        signals.members_moved.send(None, unit_ids=[i for i in (old_parent_id, new_parent_id) if i is not None],
+                                   member_ids=member_ids)
     return unit
 
 
@@ -258,7 +265,11 @@ def merge_units(actor, source: Unit, target: Unit) -> Unit:
     if _deepest_path(source) - len(source.path) + len(target.path) > MAX_PATH:
         raise DomainError(_("The tree cannot be any deeper there."))
     source_id, target_id, source_path, target_path = source.id, target.id, source.path, target.path
-    member_ids = list(db.session.scalars(select(User.id).where(User.unit_id == source_id).order_by(User.id)))
+    members = list(db.session.scalars(select(User).where(User.unit_id == source_id).order_by(User.id)))
+    member_ids = [m.id for m in members]
+    moved_rows = [entry_values(AuditKind.MEMBER_MOVED, actor=actor, unit=target, subject=m, object_type="user",
+                               object_id=m.id, before={"unit": source.name, "path": source_path},
+                               after={"unit": target.name, "path": target_path}, reason=None) for m in members]
     child_ids = list(db.session.scalars(select(Unit.id).where(Unit.parent_id == source_id)))
     db.session.flush()
     if member_ids:
@@ -273,6 +284,7 @@ def merge_units(actor, source: Unit, target: Unit) -> Unit:
            before={"unit": source.name, "path": source_path, "active": True},
            after={"into": target.name, "into_path": target_path, "into_id": target_id, "active": False,
                   "members_moved": len(member_ids), "units_moved": len(child_ids)})
+    record_many(moved_rows)
     signals.members_moved.send(None, unit_ids=[source_id, target_id], member_ids=member_ids)
     signals.unit_merged.send(None, source=source, target=target, actor=actor)
     return target

@@ -185,8 +185,18 @@ def test_a_move_rewrites_the_whole_subtree_and_keeps_members_history(client, log
     login(admin)
     a, group = shape["cell_a"], shape["group"]
     old_path = a.path
-    response = post(client, f"/org/units/{a.id}/move", {"target_id": str(shape["other_org"].id)})
+    heard = []
+    receiver = lambda _sender, **kw: heard.append(kw)  # noqa: E731
+    signals.members_moved.connect(receiver)
+    try:
+        response = post(client, f"/org/units/{a.id}/move", {"target_id": str(shape["other_org"].id)})
+    finally:
+        signals.members_moved.disconnect(receiver)
     assert response.status_code == 302
+    # The units above count these members differently now: the roll-ups are told.
+    in_cell_a = sorted(db.session.scalars(select(User.id).where(User.unit_id == a.id)))
+    assert member.id in in_cell_a and admin.id in in_cell_a
+    assert heard == [{"unit_ids": [shape["grassroots"].id, shape["other_org"].id], "member_ids": in_cell_a}]
     moved, moved_group = unit(a.id), unit(group.id)
     assert moved.parent_id == shape["other_org"].id
     assert moved.path == f"{shape['other_org'].path}{a.id}/"
@@ -252,7 +262,7 @@ def test_a_merge_moves_members_units_and_campaigns_and_closes_the_source(client,
         response = post(client, f"/org/units/{a.id}/merge", {"target_id": str(b.id)})
     finally:
         signals.members_moved.disconnect(receiver)
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/org/units/{b.id}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/org/units/{b.id}#main")
     db.session.expire_all()
     assert db.session.get(User, member.id).unit_id == b.id
     assert unit(group.id).parent_id == b.id and unit(group.id).path == f"{b.path}{group.id}/"
@@ -263,6 +273,7 @@ def test_a_merge_moves_members_units_and_campaigns_and_closes_the_source(client,
     [entry] = audit("unit.merged")
     assert entry.unit_id == a.id and entry.after["into"] == "Chi bộ B" and entry.after["units_moved"] == 1
     assert audit("campaign.changed")[0].object_id == campaign.id
+    assert {e.subject_id for e in audit("member.moved")} == moved_ids
     # The member's page now is B's.
     assert "Trần Thị Bình" in text(client.get(f"/org/units/{b.id}"))
 

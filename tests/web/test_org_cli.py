@@ -69,7 +69,8 @@ def test_rename_move_merge_and_close(app, tree, make_user):
     assert db.session.get(User, member.id).unit_id == tree["cell_b"].id
     assert not unit_named("Chi bộ Một").active
     assert run(app, "close", "dbk").exit_code == 0 and not unit_named("Đảng bộ Khác").active
-    assert kinds() == ["unit.changed", "unit.created", "unit.moved", "unit.merged", "unit.closed"]
+    assert kinds() == ["unit.changed", "unit.created", "unit.moved", "unit.merged", "member.moved",
+                       "unit.closed"]
 
 
 def test_grant_and_revoke(app, tree, make_user):
