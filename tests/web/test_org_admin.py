@@ -107,6 +107,8 @@ def test_the_index_shows_the_reviewers_subtree_as_a_tree(client, login, shape):
     assert "Đảng bộ xã Thử nghiệm" in html and "Chi bộ A" in html and "Chi bộ B" in html
     assert "Chi bộ C" not in html and "Đảng bộ phường Khác" not in html
     assert f'href="/org/units/{shape["cell_a"].id}"' in html
+    cell_a = html[html.index("Chi bộ A"):html.index("Chi bộ B")]
+    assert "1 đơn vị trực thuộc" in cell_a and "1 đảng viên" in cell_a
     # Two levels only: the group inside cell A is reached by drilling down.
     assert "Tổ đảng 1" not in html
     assert "Tổ đảng 1" in text(client.get(f"/org/units/{shape['cell_a'].id}"))
