@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from learning.lessons import views as lessons
     from learning.org import admin_views as org_admin
     from learning.org import views as org
+    from learning.review.views import audit
     from learning.study import quiz_views
     from learning.study import views as study
 
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(quiz_views.bp)
     app.register_blueprint(campaigns.bp, url_prefix="/campaigns")
     app.register_blueprint(org_admin.bp, url_prefix="/org")
+    app.register_blueprint(audit.bp)
 
 
 def _register_template_globals(app: Flask) -> None:
@@ -129,4 +131,5 @@ def _register_template_globals(app: Flask) -> None:
         is_reviewer=permissions.is_reviewer,
         unit_kind_label=UnitKind.label_of,
         role_label=permissions.Role.label_of,
+        is_admin=permissions.is_admin,
     )

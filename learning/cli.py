@@ -30,6 +30,7 @@ def demo_command() -> None:
     demo.load_demo_organisation()
     if db.session.scalar(select(func.count()).select_from(Lesson)):
         demo.load_demo_campaigns(vietnam_today())
+        demo.load_demo_study()
     click.echo(_("Demo organisation loaded."))
 
 
@@ -53,6 +54,7 @@ def setup_command(with_demo: bool) -> None:
     if with_demo and not demo.is_loaded():
         demo.load_demo_organisation()
         demo.load_demo_campaigns(vietnam_today())
+        demo.load_demo_study()
         click.echo(_("Demo organisation loaded."))
 
 

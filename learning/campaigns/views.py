@@ -1,9 +1,6 @@
 """Study campaigns: editors and admins for any unit, reviewers for their own."""
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,6 +12,7 @@ from learning.core import db
 from learning.core.clock import vietnam_today
 from learning.core.input import (
     InvalidInput,
+    parse_day,
     storable_form,
     unstorable_field,
     unstorable_message,
@@ -48,7 +46,7 @@ def new():
             try:
                 campaign = campaigns.create_campaign(current_user, data)
             except campaigns.CampaignInvalid as invalid:
-                errors = invalid.errors
+                errors, status = invalid.errors, 400
             else:
                 flash(_("Campaign created."), "success")
                 return redirect(url_for("campaigns.show", campaign_id=campaign.id))
@@ -88,28 +86,6 @@ def show(campaign_id: int):
     if campaign is None or not can_view_campaign(current_user, campaign):
         abort(404)
     return render_template("campaigns/show.html", campaign=campaign)
-
-
-# The form asks for dd/mm/yyyy; d/m/yyyy is as clear, and a phone's number pad
-# may offer "." or "-" but no "/", or nothing but digits (ddmmyyyy).
-_TYPED_DAY = re.compile(r"([0-9]{1,2})([/.\- ])([0-9]{1,2})\2([0-9]{4})")
-_DIGITS_DAY = re.compile(r"([0-9]{2})()([0-9]{2})([0-9]{4})")
-_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # what a date picker or a script sends
-
-
-def parse_day(value: str | None) -> date | None:
-    """dd/mm/yyyy as typed (see above), or ISO yyyy-mm-dd; None if it is not a real day."""
-    value = (value or "").strip()
-    if match := _ISO_DAY.fullmatch(value):
-        year, month, day = match.groups()
-    elif match := _TYPED_DAY.fullmatch(value) or _DIGITS_DAY.fullmatch(value):
-        day, _separator, month, year = match.groups()
-    else:
-        return None
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
 
 
 def _ids(form, name: str) -> list[int]:

@@ -52,11 +52,12 @@ EXPECTED = {
     "org_admin.move_members": REVIEWERS,
     "org_admin.grant": REVIEWERS,
     "org_admin.revoke": REVIEWERS,
+    "audit.log": ADMINS,
 }
 
 # Reached with an empty form, these refuse it (400) before anything else: the
 # walk's other routes name an object that does not exist (404).
-REFUSE_AN_EMPTY_FORM = {"org_admin.create_top"}
+REFUSE_AN_EMPTY_FORM = {"org_admin.create_top", "campaigns.new"}
 
 ROLES = ["anonymous", "member", "reviewer", "editor", "admin"]
 

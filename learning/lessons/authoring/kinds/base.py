@@ -105,6 +105,11 @@ class QuestionKind:
         text = (values[0] if values else "").strip()
         return text[:MAX_TEXT_ANSWER] or None
 
+    def model_values(self, data: Mapping[str, Any]) -> list[str]:
+        """Form values that answer the question rightly (demo data, benchmarks);
+        [] when no answer is right or wrong (a reflection)."""
+        return []
+
     def submission_problem(self, data: Mapping[str, Any], response: Any) -> str | None:
         """Why this response cannot be submitted yet (a reflection outside its
         word limits), or None. Time running out submits it anyway."""

@@ -93,6 +93,9 @@ class SingleChoice(_ChoiceKind):
         """`response` is the key of the chosen choice ("a", "b"...), or None."""
         return FULL_CREDIT if response in self.correct_keys(data) else NO_CREDIT
 
+    def model_values(self, data: Mapping[str, Any]) -> list[str]:
+        return sorted(self.correct_keys(data))[:1]
+
     def read_response(self, data: Mapping[str, Any], values: list[str]) -> str | None:
         keys = self._valid_keys(data, values[:1])
         return keys[0] if keys else None
@@ -111,6 +114,9 @@ class MultipleChoice(_ChoiceKind):
         box, and the paper quizzes members know are marked this way."""
         chosen = set(_as_keys(response))
         return FULL_CREDIT if chosen == self.correct_keys(data) else NO_CREDIT
+
+    def model_values(self, data: Mapping[str, Any]) -> list[str]:
+        return sorted(self.correct_keys(data))
 
     def read_response(self, data: Mapping[str, Any], values: list[str]) -> list[str] | None:
         return self._valid_keys(data, values) or None
