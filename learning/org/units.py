@@ -25,6 +25,7 @@ from learning.audit.log import changes, entry_values, record, record_many
 from learning.audit.models import AuditKind
 from learning.core import db
 from learning.core.errors import DomainError
+from learning.core.input import is_storable, unstorable_message
 from learning.core.permissions import Role, is_admin
 from learning.org import signals
 from learning.org.accounts import find_by_login
@@ -110,8 +111,8 @@ def manages(actor, unit: Unit) -> bool:
 
 
 class OutOfScope(DomainError):
-    """The actor may not act on this unit or person: pages answer 404, as if
-    it did not exist."""
+    """The actor may not act on this unit or person. (Pages check the unit
+    their address names first, and answer 404 as if it did not exist.)"""
 
 
 def _require_covers(actor, unit: Unit) -> None:
@@ -134,6 +135,8 @@ def _require_open(unit: Unit, message: str) -> None:
 
 def clean_name(name: str | None) -> str:
     name = tidy(name or "")
+    if not is_storable(name):
+        raise DomainError(unstorable_message(_("Name")))
     if not name:
         raise DomainError(_("Give the unit a name."))
     if len(name) > MAX_NAME:
@@ -145,6 +148,8 @@ def clean_code(code: str | None, unit: Unit | None = None) -> str | None:
     code = tidy_code(code)
     if code is None:
         return None
+    if not is_storable(code):
+        raise DomainError(unstorable_message(_("Code")))
     if len(code) > MAX_CODE:
         raise DomainError(_("The code is too long (at most %(n)s characters).", n=MAX_CODE))
     taken = db.session.scalars(select(Unit).where(func.upper(Unit.code) == code)).first()

@@ -89,3 +89,9 @@ def test_grant_and_revoke(app, tree, make_user):
     nobody = run(app, "grant", "0900000000", "editor")
     assert nobody.exit_code != 0 and "0900000000" in nobody.output
     assert kinds() == ["role.granted", "role.granted", "role.revoked"]
+
+
+def test_a_name_no_database_stores_is_refused_with_a_message(app, tree):
+    result = run(app, "create", "Chi bộ\x00X", "--kind", "cell", "--parent", str(tree["grassroots"].id))
+    assert result.exit_code != 0 and "không thể lưu" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 4
