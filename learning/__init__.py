@@ -91,10 +91,11 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Each area brings its blueprint(s); their names (auth, learn, quiz, edit,
-    campaigns, members, activation, misc) are the URL names' prefixes templates and tests use."""
+    campaigns, members, activation, misc, org_admin) are the URL names' prefixes templates and tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
     from learning.lessons import views as lessons
+    from learning.org import admin_views as org_admin
     from learning.org import views as org
     from learning.review.views import audit, members
     from learning.study import quiz_views
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(quiz_views.bp)
     app.register_blueprint(campaigns.bp, url_prefix="/campaigns")
     app.register_blueprint(members.bp, url_prefix="/review/members")
+    app.register_blueprint(org_admin.bp, url_prefix="/org")
     app.register_blueprint(audit.bp)
 
 
@@ -116,6 +118,7 @@ def _register_template_globals(app: Flask) -> None:
     from learning.lessons.authoring import KINDS
     from learning.lessons.labels import document_kind_label, question_kind_label
     from learning.lessons.models import LessonState
+    from learning.org.models import UnitKind
     from learning.study.progress import StudyState
 
     app.jinja_env.globals.update(
@@ -128,5 +131,7 @@ def _register_template_globals(app: Flask) -> None:
         is_editor=permissions.is_editor,
         manages_campaigns=permissions.manages_campaigns,
         is_reviewer=permissions.is_reviewer,
+        unit_kind_label=UnitKind.label_of,
+        role_label=permissions.Role.label_of,
         is_admin=permissions.is_admin,
     )

@@ -47,6 +47,18 @@ EXPECTED = {
     "edit.diff": EDITORS,
     "edit.guide": EDITORS,
     "edit.format_reference": EDITORS,
+    "org_admin.index": REVIEWERS,
+    "org_admin.find": REVIEWERS,
+    "org_admin.unit": REVIEWERS,
+    "org_admin.create_top": ADMINS,
+    "org_admin.create_child": REVIEWERS,
+    "org_admin.edit": REVIEWERS,
+    "org_admin.move": REVIEWERS,
+    "org_admin.merge": REVIEWERS,
+    "org_admin.close": REVIEWERS,
+    "org_admin.move_members": REVIEWERS,
+    "org_admin.grant": REVIEWERS,
+    "org_admin.revoke": REVIEWERS,
     "audit.log": ADMINS,
     "auth.activate": PUBLIC,
     "auth.activate_with_code": PUBLIC,
@@ -70,7 +82,7 @@ def test_every_route_declares_the_expected_policy(app):
 
 def _routes(app, lesson):
     values = {"lesson_id": lesson.id, "number": 1, "slug": lesson.slug, "code": "vi", "attempt_id": 1,
-              "campaign_id": 1, "unit_id": 1, "member_id": 1}
+              "campaign_id": 1, "unit_id": 999_999, "member_id": 1, "grant_id": 999_999}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
