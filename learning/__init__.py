@@ -91,11 +91,12 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Each area brings its blueprint(s); their names (auth, learn, quiz, edit,
-    campaigns, members, grading, scales, audit, misc) are the URL names' prefixes
-    templates and tests use."""
+    campaigns, members, grading, scales, audit, activation, misc, org_admin) are the URL
+    names' prefixes templates and tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
     from learning.lessons import views as lessons
+    from learning.org import admin_views as org_admin
     from learning.org import views as org
     from learning.review.views import audit, grading, members
     from learning.review.views import scales as review_scales
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from learning.study import views as study
 
     app.register_blueprint(org.bp)
+    app.register_blueprint(org.activation_bp)
     app.register_blueprint(study.bp)
     app.register_blueprint(lessons.bp, url_prefix="/edit")
     app.register_blueprint(core.bp)
@@ -111,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(members.bp, url_prefix="/review/members")
     app.register_blueprint(grading.bp, url_prefix="/review")
     app.register_blueprint(review_scales.bp, url_prefix="/review")
+    app.register_blueprint(org_admin.bp, url_prefix="/org")
     app.register_blueprint(audit.bp)
 
 
@@ -119,6 +122,7 @@ def _register_template_globals(app: Flask) -> None:
     from learning.lessons.authoring import KINDS
     from learning.lessons.labels import document_kind_label, question_kind_label
     from learning.lessons.models import LessonState
+    from learning.org.models import UnitKind
     from learning.study.progress import StudyState
 
     app.jinja_env.globals.update(
@@ -131,5 +135,7 @@ def _register_template_globals(app: Flask) -> None:
         is_editor=permissions.is_editor,
         manages_campaigns=permissions.manages_campaigns,
         is_reviewer=permissions.is_reviewer,
+        unit_kind_label=UnitKind.label_of,
+        role_label=permissions.Role.label_of,
         is_admin=permissions.is_admin,
     )

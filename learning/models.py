@@ -5,7 +5,7 @@ import learning.core.ratelimit  # noqa: F401  (the rate_limit_counters table)
 from learning.audit.models import AuditEntry
 from learning.campaigns.models import Campaign, DueDateExtension, campaign_lessons, campaign_units
 from learning.lessons.models import Lesson, LessonVersion, Question
-from learning.org.models import ROLES, UNIT_KINDS, RoleGrant, SignIn, Unit, User
+from learning.org.models import ROLES, UNIT_KINDS, ActivationCode, RoleGrant, SignIn, Unit, User
 from learning.review.models import CampaignScale, Grade, GradingLease, Rubric
 from learning.study.models import Answer, Attempt, AttemptAllowance, LessonProgress
 
@@ -13,7 +13,7 @@ __all__ = [
     "AuditEntry",
     "Campaign", "DueDateExtension", "campaign_lessons", "campaign_units",
     "Lesson", "LessonVersion", "Question",
-    "UNIT_KINDS", "Unit", "ROLES", "RoleGrant", "SignIn", "User",
+    "UNIT_KINDS", "Unit", "ROLES", "RoleGrant", "SignIn", "User", "ActivationCode",
     "Answer", "Attempt", "AttemptAllowance", "LessonProgress",
     "CampaignScale", "Grade", "GradingLease", "Rubric",
 ]

@@ -150,3 +150,23 @@ class RoleGrant(Base):
 
     user: Mapped[User] = relationship(back_populates="grants")
     unit: Mapped[Unit | None] = relationship()
+
+
+class ActivationCode(Base):
+    """A one-time code a reviewer prints for a member, who opens /activate
+    with it and chooses a password (an imported account has none that works;
+    a forgotten password is replaced the same way). Only a hash of the code
+    is kept (org.codes says why SHA-256): the printed sheet is the only place
+    the code ever appears. A new code revokes the member's earlier unused
+    ones; a code is used once, and expires."""
+
+    __tablename__ = "activation_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

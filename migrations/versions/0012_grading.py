@@ -10,7 +10,7 @@ the member's pages and the lesson's state read them (learning/review/,
 learning/study/reflections.py).
 
 Revision ID: 0012
-Revises: 0013 (relinked after main's 0013_due_date_extensions; written on 0007)
+Revises: 0010 (relinked after main's 0013 and 0010; written on 0007)
 """
 import sqlalchemy as sa
 from alembic import op
@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql
 import learning.core.db
 
 revision = '0012'
-down_revision = '0013'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

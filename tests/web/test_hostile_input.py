@@ -58,6 +58,18 @@ POST_ROUTES = {
     "edit.live_preview": "editor",
     "edit.archive": "editor",
     "edit.restore": "editor",
+    "auth.activate": "anonymous",
+    "activation.issue": "reviewer",
+    "activation.issue_one": "reviewer",
+    "org_admin.create_top": "admin",
+    "org_admin.create_child": "reviewer",
+    "org_admin.edit": "reviewer",
+    "org_admin.move": "admin",
+    "org_admin.merge": "admin",
+    "org_admin.close": "admin",
+    "org_admin.move_members": "admin",
+    "org_admin.grant": "reviewer",
+    "org_admin.revoke": "admin",
 }
 
 NUL = "a\x00b"
@@ -83,6 +95,15 @@ def _forms(ctx) -> dict[str, dict[str, list[str]]]:
         "edit.new": {"source": [source], "action": ["save"], "revision": [""]},
         "edit.lesson": {"source": [source], "action": ["save"], "revision": [str(ctx["lesson"].draft_revision)]},
         "edit.live_preview": {"source": [source], "lesson_id": [str(ctx["lesson"].id)]},
+        "auth.activate": {"code": ["ABCDE-23456-FGHJK"], "password": [PASSWORD], "confirm": [PASSWORD]},
+        "activation.issue": {"who": ["selected"], "member": [str(ctx["member"].id)]},
+        "org_admin.create_top": {"name": ["Tỉnh ủy Mới"], "kind": ["province"], "code": ["tm"]},
+        "org_admin.create_child": {"name": ["Tổ đảng 1"], "kind": ["group"], "code": ["td1"]},
+        "org_admin.edit": {"name": ["Chi bộ A mới"], "code": ["cba"]},
+        "org_admin.move": {"target_id": [str(ctx["tree"]["province"].id)]},
+        "org_admin.merge": {"target_code": [str(ctx["tree"]["cell_b"].id)]},
+        "org_admin.move_members": {"member": [str(ctx["member"].id)], "target_id": [str(ctx["tree"]["cell_b"].id)]},
+        "org_admin.grant": {"person": [ctx["member"].phone], "role": ["reviewer"]},
     }
 
 
@@ -170,8 +191,10 @@ def walk(app, client, make_user, tree, publish_file, monkeypatch):
     counter's key, so the storage sees the hostile input too)."""
     monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "1000000 per minute")
     monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_PER_ADDRESS", "1000000 per minute")
+    for limit in ("ACTIVATION_RATE_LIMIT", "ACTIVATION_RATE_LIMIT_PER_ADDRESS", "ACTIVATION_RATE_LIMIT_PER_CODE"):
+        monkeypatch.setitem(app.config, limit, "1000000 per minute")
     lesson = publish_file()
-    users = {role: make_user(role=role, name=f"Người {role}") for role in ("member", "reviewer", "editor")}
+    users = {role: make_user(role=role, name=f"Người {role}") for role in ("member", "reviewer", "editor", "admin")}
     signed_in = _sign_in(client, users["member"])
     signed_in.submit(f"/lessons/{lesson.slug}/quiz", token_from=f"/lessons/{lesson.slug}")
     attempt = db.session.scalars(select(Attempt)).one()
@@ -209,8 +232,10 @@ def _sign_in(client, user):
 
 
 def _url(app, endpoint: str, ctx) -> str:
+    reviewer_grant = next(g for g in ctx["users"]["reviewer"].grants if g.role == "reviewer")
     values = {"lesson_id": ctx["lesson"].id, "slug": ctx["lesson"].slug, "attempt_id": ctx["attempt"].id,
-              "campaign_id": ctx["campaign"].id, "member_id": ctx["member"].id}
+              "campaign_id": ctx["campaign"].id, "unit_id": ctx["tree"]["cell_a"].id, "member_id": ctx["member"].id,
+              "grant_id": reviewer_grant.id}
     if "reflection" in ctx:
         values["answer_id"] = ctx["reflection"].id
     [rule] = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
@@ -339,9 +364,10 @@ def test_no_hostile_body_gets_a_500_and_a_refused_one_changes_nothing(walk, endp
 
 HOSTILE_URL_VALUES = [
     {"lesson_id": INT32_MAX + 1, "number": INT32_MAX + 1, "attempt_id": INT32_MAX + 1, "campaign_id": INT32_MAX + 1,
-     "member_id": INT32_MAX + 1, "answer_id": INT32_MAX + 1, "slug": "a\x00b", "code": "\x00"},
-    {"lesson_id": 2 ** 70, "number": 2 ** 70, "attempt_id": 2 ** 70, "campaign_id": 2 ** 70, "member_id": 2 ** 70,
-     "answer_id": 2 ** 70, "slug": "\x00", "code": "vi"},
+     "unit_id": INT32_MAX + 1, "member_id": INT32_MAX + 1, "grant_id": INT32_MAX + 1, "answer_id": INT32_MAX + 1,
+     "slug": "a\x00b", "code": "\x00"},
+    {"lesson_id": 2 ** 70, "number": 2 ** 70, "attempt_id": 2 ** 70, "campaign_id": 2 ** 70, "unit_id": 2 ** 70,
+     "member_id": 2 ** 70, "grant_id": 2 ** 70, "answer_id": 2 ** 70, "slug": "\x00", "code": "vi"},
 ]
 HOSTILE_QUERY = "?q=a%00b&to=%00&from=99999999999999999999&next=/%00"
 

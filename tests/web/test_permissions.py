@@ -52,7 +52,25 @@ EXPECTED = {
     "edit.diff": EDITORS,
     "edit.guide": EDITORS,
     "edit.format_reference": EDITORS,
+    "org_admin.index": REVIEWERS,
+    "org_admin.find": REVIEWERS,
+    "org_admin.unit": REVIEWERS,
+    "org_admin.create_top": ADMINS,
+    "org_admin.create_child": REVIEWERS,
+    "org_admin.edit": REVIEWERS,
+    "org_admin.move": REVIEWERS,
+    "org_admin.merge": REVIEWERS,
+    "org_admin.close": REVIEWERS,
+    "org_admin.move_members": REVIEWERS,
+    "org_admin.grant": REVIEWERS,
+    "org_admin.revoke": REVIEWERS,
     "audit.log": ADMINS,
+    "auth.activate": PUBLIC,
+    "auth.activate_with_code": PUBLIC,
+    "activation.units": REVIEWERS,
+    "activation.unit": REVIEWERS,
+    "activation.issue": REVIEWERS,
+    "activation.issue_one": REVIEWERS,
 }
 
 ROLES = ["anonymous", "member", "reviewer", "editor", "admin"]
@@ -69,7 +87,7 @@ def test_every_route_declares_the_expected_policy(app):
 
 def _routes(app, lesson):
     values = {"lesson_id": lesson.id, "number": 1, "slug": lesson.slug, "code": "vi", "attempt_id": 1,
-              "campaign_id": 1, "member_id": 1, "answer_id": 1}
+              "campaign_id": 1, "unit_id": 999_999, "member_id": 1, "grant_id": 999_999, "answer_id": 1}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
@@ -86,7 +104,7 @@ ALLOWED_ROLES = {
     "attempt_owner": {"member", "reviewer", "editor", "admin"},  # then 404 unless the attempt is theirs
     "campaign_managers": {"reviewer", "editor", "admin"},
     "editors": {"editor", "admin"},
-    "reviewers": {"reviewer", "admin"},
+    "reviewers": {"reviewer", "admin"},  # then 404 outside their units
     "admins": {"admin"},
 }
 
