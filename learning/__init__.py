@@ -93,14 +93,17 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Each area brings its blueprint(s); their names (auth, learn, quiz, edit,
-    campaigns, members, activation, misc) are the URL names' prefixes templates and tests use."""
+    campaigns, members, grading, scales, audit, activation, misc, org_admin) are the URL
+    names' prefixes templates and tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
     from learning.jobs import views as jobs
     from learning.lessons import views as lessons
+    from learning.org import admin_views as org_admin
     from learning.org import views as org
     from learning.org.roster import views as roster
-    from learning.review.views import audit, members
+    from learning.review.views import audit, grading, members
+    from learning.review.views import scales as review_scales
     from learning.study import quiz_views
     from learning.study import views as study
 
@@ -114,6 +117,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(jobs.bp, url_prefix="/jobs")
     app.register_blueprint(roster.bp, url_prefix="/org/import")
     app.register_blueprint(members.bp, url_prefix="/review/members")
+    app.register_blueprint(grading.bp, url_prefix="/review")
+    app.register_blueprint(review_scales.bp, url_prefix="/review")
+    app.register_blueprint(org_admin.bp, url_prefix="/org")
     app.register_blueprint(audit.bp)
 
 
@@ -122,6 +128,7 @@ def _register_template_globals(app: Flask) -> None:
     from learning.lessons.authoring import KINDS
     from learning.lessons.labels import document_kind_label, question_kind_label
     from learning.lessons.models import LessonState
+    from learning.org.models import UnitKind
     from learning.study.progress import StudyState
 
     app.jinja_env.globals.update(
@@ -134,5 +141,7 @@ def _register_template_globals(app: Flask) -> None:
         is_editor=permissions.is_editor,
         manages_campaigns=permissions.manages_campaigns,
         is_reviewer=permissions.is_reviewer,
+        unit_kind_label=UnitKind.label_of,
+        role_label=permissions.Role.label_of,
         is_admin=permissions.is_admin,
     )

@@ -1,4 +1,4 @@
-"""The command line: each area's commands (`flask content|db|user|attempts ...`),
+"""The command line: each area's commands (`flask content|db|user|org|attempts ...`),
 and the two that span areas: `setup` (what `make run` does before serving)
 and `demo`. Every command that writes commits once (core.lifecycle)."""
 from __future__ import annotations
@@ -17,7 +17,7 @@ from learning.core.lifecycle import one_transaction
 from learning.lessons import publishing
 from learning.lessons.cli import content_cli, report
 from learning.lessons.models import Lesson
-from learning.org.cli import user_cli
+from learning.org.cli import org_cli, user_cli
 from learning.study.cli import attempts_cli
 
 
@@ -59,5 +59,5 @@ def setup_command(with_demo: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (content_cli, db_cli, user_cli, attempts_cli, demo_command, setup_command):
+    for command in (content_cli, db_cli, user_cli, org_cli, attempts_cli, demo_command, setup_command):
         app.cli.add_command(command)

@@ -8,6 +8,7 @@ from learning.jobs.models import Job
 from learning.lessons.models import Lesson, LessonVersion, Question
 from learning.org.models import ROLES, UNIT_KINDS, ActivationCode, RoleGrant, SignIn, Unit, User
 from learning.org.roster.models import RosterUpload
+from learning.review.models import CampaignScale, Grade, GradingLease, Rubric
 from learning.study.models import Answer, Attempt, AttemptAllowance, LessonProgress
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "RosterUpload",
     "UNIT_KINDS", "Unit", "ROLES", "RoleGrant", "SignIn", "User", "ActivationCode",
     "Answer", "Attempt", "AttemptAllowance", "LessonProgress",
+    "CampaignScale", "Grade", "GradingLease", "Rubric",
 ]

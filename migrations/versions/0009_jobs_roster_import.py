@@ -6,7 +6,7 @@ uploaded roster file until it is imported, where any worker can read it; a
 member's admission date (ngày vào Đảng) is one of the roster's columns.
 
 Revision ID: 0009
-Revises: 0010
+Revises: 0012
 """
 import sqlalchemy as sa
 from alembic import op
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 import learning.core.db
 
 revision = '0009'
-down_revision = '0010'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -31,6 +31,11 @@ EXPECTED = {
     "campaigns.index": CAMPAIGN_MANAGERS,
     "campaigns.new": CAMPAIGN_MANAGERS,
     "campaigns.show": CAMPAIGN_MANAGERS,
+    "grading.queue": REVIEWERS,
+    "grading.next_item": REVIEWERS,
+    "grading.answer": REVIEWERS,
+    "grading.skip": REVIEWERS,
+    "scales.edit": CAMPAIGN_MANAGERS,
     "campaigns.edit": CAMPAIGN_MANAGERS,
     "campaigns.extend": CAMPAIGN_MANAGERS,
     "campaigns.close": CAMPAIGN_MANAGERS,
@@ -49,6 +54,18 @@ EXPECTED = {
     "edit.diff": EDITORS,
     "edit.guide": EDITORS,
     "edit.format_reference": EDITORS,
+    "org_admin.index": REVIEWERS,
+    "org_admin.find": REVIEWERS,
+    "org_admin.unit": REVIEWERS,
+    "org_admin.create_top": ADMINS,
+    "org_admin.create_child": REVIEWERS,
+    "org_admin.edit": REVIEWERS,
+    "org_admin.move": REVIEWERS,
+    "org_admin.merge": REVIEWERS,
+    "org_admin.close": REVIEWERS,
+    "org_admin.move_members": REVIEWERS,
+    "org_admin.grant": REVIEWERS,
+    "org_admin.revoke": REVIEWERS,
     "jobs.index": SIGNED_IN,
     "jobs.show": SIGNED_IN,  # then 404 unless the job is theirs (or they are an admin)
     "jobs.again": SIGNED_IN,
@@ -79,7 +96,8 @@ def test_every_route_declares_the_expected_policy(app):
 
 def _routes(app, lesson):
     values = {"lesson_id": lesson.id, "number": 1, "slug": lesson.slug, "code": "vi", "attempt_id": 1,
-              "campaign_id": 1, "unit_id": 1, "member_id": 1, "job_id": 1, "upload_id": 1}
+              "campaign_id": 1, "unit_id": 999_999, "member_id": 1, "grant_id": 999_999, "answer_id": 1,
+              "job_id": 1, "upload_id": 1}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue

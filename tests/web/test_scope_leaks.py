@@ -57,6 +57,7 @@ def two_subtrees(app, tree, make_user, publish_file):
         "unit_id": their_cell.id, "member_id": their_member.id, "user_id": their_member.id,
         "campaign_id": campaign.id, "attempt_id": attempt.id, "answer_id": reflection.id,
         "lesson_id": lesson.id, "slug": lesson.slug, "number": 1, "code": "vi",
+        "grant_id": next(g.id for g in their_reviewer.grants if g.role == Role.REVIEWER),
         "job_id": roster_job.id, "upload_id": roster_job.params["upload_id"],
     }
     return {"values": values, "ours": our_reviewer, "lesson": lesson}
