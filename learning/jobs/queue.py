@@ -17,7 +17,9 @@ shows "running"), reports progress through a connection of its own (each
 report commits at once), and commits the kind's writes together with the
 job's final state. A job that raised is marked failed with nothing of its
 work kept; a job whose worker died stays "running" without sign of life and
-may be claimed again after STALE_AFTER."""
+may be claimed again after STALE_AFTER. Like a CLI command's
+one_transaction, the runner ends its transactions through core.db
+(commit_request / rollback_request): nothing else commits."""
 from __future__ import annotations
 
 import logging
@@ -159,7 +161,7 @@ class _Run:
         """End the reading transaction (on SQLite a reader that saw another
         connection's commit may not write), and from here on keep progress
         off SQLite, which has one writer: the kind's transaction."""
-        db.session.commit()
+        db.commit_request()
         self.wrote = True
         self._held = self._sqlite
 
@@ -176,18 +178,18 @@ def run(app: Flask, job_id: int) -> None:
                 raise RuntimeError(f"unknown job kind {job.kind!r}")
             result = kind().run(dict(job.params or {}), job_run)
             if not job_run.wrote:
-                db.session.commit()  # the reading transaction ends before the job's row is written
+                db.commit_request()  # the reading transaction ends before the job's row is written
             db.session.execute(update(Job).where(Job.id == job_id).values(
                 status=JobStatus.DONE, result=result, finished_at=utcnow(), updated_at=utcnow(),
                 error=None, done=_final_done(job_id)))
-            db.session.commit()
+            db.commit_request()
         except Exception as error:  # noqa: BLE001 - recorded on the job, shown on its page
-            db.session.rollback()
+            db.rollback_request()
             log.exception("job %s (%s) failed", job_id, job.kind)
             message = str(error) if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
             db.session.execute(update(Job).where(Job.id == job_id).values(
                 status=JobStatus.FAILED, error=message[:2000], finished_at=utcnow(), updated_at=utcnow()))
-            db.session.commit()
+            db.commit_request()
 
 
 def _final_done(job_id: int) -> int:
@@ -204,7 +206,7 @@ def _claim(job_id: int) -> Job | None:
         Job.status == JobStatus.QUEUED,
         (Job.status == JobStatus.RUNNING) & (Job.updated_at < now - STALE_AFTER),
     )).values(status=JobStatus.RUNNING, started_at=now, updated_at=now, attempts=Job.attempts + 1, done=0))
-    db.session.commit()
+    db.commit_request()
     job = db.session.get(Job, job_id)
     if job is None:
         raise JobNotVisible(job_id)
