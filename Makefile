@@ -28,8 +28,13 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile --use-fuzzy -d learning/translations -D messages >/dev/null
 
+# The background worker (roster imports...) runs beside the web server and
+# stops with it (Ctrl-C or any exit); its queue is instance/jobs.sqlite3
+# unless JOBS_URL says otherwise (README: Operations).
 run: $(VENV)/.runtime translations
 	$(FLASK) setup --demo
+	$(BIN)/huey_consumer learning.worker.huey --workers 2 --max-delay 1 --quiet & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev translations

@@ -13,6 +13,7 @@ from learning.core import (
 )
 from learning.core.config import PROJECT_ROOT, load_config
 from learning.core.extensions import babel, csrf, limiter, login_manager
+from learning.jobs import queue as jobs_queue
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -35,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     i18n.init_app(app)
     ratelimit.init_app(app)
+    jobs_queue.init_app(app)
     _install_translator()
     limiter.init_app(app)
 
@@ -95,9 +97,11 @@ def _register_blueprints(app: Flask) -> None:
     names' prefixes templates and tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
+    from learning.jobs import views as jobs
     from learning.lessons import views as lessons
     from learning.org import admin_views as org_admin
     from learning.org import views as org
+    from learning.org.roster import views as roster
     from learning.review.views import audit, grading, members
     from learning.review.views import scales as review_scales
     from learning.study import quiz_views
@@ -110,6 +114,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(core.bp)
     app.register_blueprint(quiz_views.bp)
     app.register_blueprint(campaigns.bp, url_prefix="/campaigns")
+    app.register_blueprint(jobs.bp, url_prefix="/jobs")
+    app.register_blueprint(roster.bp, url_prefix="/org/import")
     app.register_blueprint(members.bp, url_prefix="/review/members")
     app.register_blueprint(grading.bp, url_prefix="/review")
     app.register_blueprint(review_scales.bp, url_prefix="/review")

@@ -4,15 +4,19 @@ learning/ imports this module (the import contract says so)."""
 import learning.core.ratelimit  # noqa: F401  (the rate_limit_counters table)
 from learning.audit.models import AuditEntry
 from learning.campaigns.models import Campaign, DueDateExtension, campaign_lessons, campaign_units
+from learning.jobs.models import Job
 from learning.lessons.models import Lesson, LessonVersion, Question
 from learning.org.models import ROLES, UNIT_KINDS, ActivationCode, RoleGrant, SignIn, Unit, User
+from learning.org.roster.models import RosterUpload
 from learning.review.models import CampaignScale, Grade, GradingLease, Rubric
 from learning.study.models import Answer, Attempt, AttemptAllowance, LessonProgress
 
 __all__ = [
     "AuditEntry",
     "Campaign", "DueDateExtension", "campaign_lessons", "campaign_units",
+    "Job",
     "Lesson", "LessonVersion", "Question",
+    "RosterUpload",
     "UNIT_KINDS", "Unit", "ROLES", "RoleGrant", "SignIn", "User", "ActivationCode",
     "Answer", "Attempt", "AttemptAllowance", "LessonProgress",
     "CampaignScale", "Grade", "GradingLease", "Rubric",

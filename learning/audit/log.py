@@ -36,15 +36,15 @@ def entry_values(kind: AuditKind, *, actor=None, unit=None, subject=None, object
 
 def record(kind: AuditKind, **details) -> None:
     """Append one entry (see entry_values for the details)."""
-    db.session.execute(insert(AuditEntry), [entry_values(kind, **details)])
+    db.session.execute(insert(AuditEntry.__table__), [entry_values(kind, **details)])
 
 
 def record_many(rows: Iterable[dict[str, Any]]) -> int:
     """Append many entries made with entry_values, in one statement: a roster
     import records every member it created or changed."""
     rows = list(rows)
-    if rows:
-        db.session.execute(insert(AuditEntry), rows)
+    if rows:  # a Core insert of the table: one executemany, not the ORM's bulk path (a tenth of the time)
+        db.session.execute(insert(AuditEntry.__table__), rows)
     return len(rows)
 
 

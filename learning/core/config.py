@@ -58,6 +58,12 @@ class Config:
     ACTIVATION_RATE_LIMIT = "600 per minute"  # every code attempt, from everywhere
 
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # a lesson source is a few tens of KB
+    # A roster upload may be larger (a province: 150,000 rows, about 15 MB of CSV).
+    ROSTER_MAX_BYTES = 40 * 1024 * 1024
+
+    # Background jobs' queue (learning/jobs/queue.py): "" is SQLite in the
+    # instance folder; redis://host:port/db in production; memory:// runs jobs inline.
+    JOBS_URL = ""
 
 
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
@@ -65,6 +71,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     settings = {k: v for k, v in vars(Config).items() if k.isupper()}
     env = os.environ
     settings["DATABASE_URL"] = env.get("DATABASE_URL") or _default_sqlite_url(instance_path)
+    if env.get("JOBS_URL"):
+        settings["JOBS_URL"] = env["JOBS_URL"]
     if env.get("RATELIMIT_STORAGE_URI"):
         settings["RATELIMIT_STORAGE_URI"] = env["RATELIMIT_STORAGE_URI"]
     for flag in ("FORCE_SECURE_COOKIES", "TRUST_PROXY"):

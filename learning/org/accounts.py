@@ -19,6 +19,13 @@ from learning.org.models import ROLES, RoleGrant, SignIn, Unit, User
 
 MIN_PASSWORD_LENGTH = 8
 
+# The password hash of an account that no password opens: members imported
+# from a roster until they activate their account with a code a reviewer
+# prints (activation sets a real hash; "not yet activated" is
+# last_login_at IS NULL, which an imported account has). Argon2 refuses it as
+# a hash (InvalidHashError), so `authenticate` fails whatever is typed.
+NOT_ACTIVATED = "!not-activated"
+
 
 def _hasher() -> PasswordHasher:
     cfg = current_app.config

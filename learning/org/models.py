@@ -79,6 +79,7 @@ class User(Base):
     gender: Mapped[str | None] = mapped_column(String(10))
     membership: Mapped[str] = mapped_column(String(20), default="full")  # full | probationary
     exempt: Mapped[bool] = mapped_column(default=False)  # miễn sinh hoạt: not rated
+    admitted_on: Mapped[date | None]  # ngày vào Đảng
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

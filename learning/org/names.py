@@ -11,6 +11,7 @@ column uses the C collation there). Pure: no database, no Flask.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 _LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxy"  # the 29 letters of the alphabet, in order
 _ENCODING = "23456789ABCDEFGHIJKLMNOPQRSTU"  # one code per letter, ascending in every collation
@@ -40,6 +41,9 @@ def folded(text: str) -> str:
     return unicodedata.normalize("NFC", bare.replace("đ", "d"))
 
 
+# Vietnamese has a few thousand syllables: a roster of 150,000 names is
+# mostly the same ones again, so each is worked out once.
+@lru_cache(maxsize=16384)
 def _syllable(word: str) -> tuple[str, str]:
     """(letter codes, tone code) of one word."""
     letters, tone = [], "0"

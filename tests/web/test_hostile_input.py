@@ -70,6 +70,9 @@ POST_ROUTES = {
     "org_admin.move_members": "admin",
     "org_admin.grant": "reviewer",
     "org_admin.revoke": "admin",
+    "jobs.again": "member",
+    "roster.upload": "reviewer",
+    "roster.start_import": "reviewer",
 }
 
 NUL = "a\x00b"
@@ -235,7 +238,7 @@ def _url(app, endpoint: str, ctx) -> str:
     reviewer_grant = next(g for g in ctx["users"]["reviewer"].grants if g.role == "reviewer")
     values = {"lesson_id": ctx["lesson"].id, "slug": ctx["lesson"].slug, "attempt_id": ctx["attempt"].id,
               "campaign_id": ctx["campaign"].id, "unit_id": ctx["tree"]["cell_a"].id, "member_id": ctx["member"].id,
-              "grant_id": reviewer_grant.id}
+              "grant_id": reviewer_grant.id, "job_id": 1, "upload_id": 1}
     if "reflection" in ctx:
         values["answer_id"] = ctx["reflection"].id
     [rule] = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
@@ -365,9 +368,11 @@ def test_no_hostile_body_gets_a_500_and_a_refused_one_changes_nothing(walk, endp
 HOSTILE_URL_VALUES = [
     {"lesson_id": INT32_MAX + 1, "number": INT32_MAX + 1, "attempt_id": INT32_MAX + 1, "campaign_id": INT32_MAX + 1,
      "unit_id": INT32_MAX + 1, "member_id": INT32_MAX + 1, "grant_id": INT32_MAX + 1, "answer_id": INT32_MAX + 1,
-     "slug": "a\x00b", "code": "\x00"},
+     "slug": "a\x00b", "code": "\x00",
+     "job_id": INT32_MAX + 1, "upload_id": INT32_MAX + 1},
     {"lesson_id": 2 ** 70, "number": 2 ** 70, "attempt_id": 2 ** 70, "campaign_id": 2 ** 70, "unit_id": 2 ** 70,
-     "member_id": 2 ** 70, "grant_id": 2 ** 70, "answer_id": 2 ** 70, "slug": "\x00", "code": "vi"},
+     "member_id": 2 ** 70, "grant_id": 2 ** 70, "answer_id": 2 ** 70, "slug": "\x00", "code": "vi",
+     "job_id": 2 ** 70, "upload_id": 2 ** 70},
 ]
 HOSTILE_QUERY = "?q=a%00b&to=%00&from=99999999999999999999&next=/%00"
 

@@ -17,6 +17,7 @@ from learning.core.clock import vietnam_today
 from learning.core.permissions import Role
 from learning.lessons.authoring import KINDS
 from learning.org import units as org
+from learning.org.roster import operations as roster
 from learning.study.answers import IncomingAnswer
 from learning.study.attempts import start_attempt
 from learning.study.submission import answer_by_form
@@ -47,6 +48,9 @@ def two_subtrees(app, tree, make_user, publish_file):
     db.session.commit()
     reflection = next(a for a in attempt.answers if a.question_key in {
         q.key for q in version.questions if not KINDS[q.kind].auto_graded})
+    roster_job = roster.start_check(their_reviewer, "bk.csv", "Họ và tên,Số thẻ đảng viên,Mã chi bộ,Trạng thái\n"
+                                    "Đảng Viên Bên Kia,79880001,BK-1,Chính thức\n".encode())
+    db.session.commit()
     our_reviewer = make_user("reviewer", unit=tree["grassroots"], name="Bí Thư Bên Này")
     # Every URL argument a reviewers' route takes, pointing into their subtree.
     values = {
@@ -54,6 +58,7 @@ def two_subtrees(app, tree, make_user, publish_file):
         "campaign_id": campaign.id, "attempt_id": attempt.id, "answer_id": reflection.id,
         "lesson_id": lesson.id, "slug": lesson.slug, "number": 1, "code": "vi",
         "grant_id": next(g.id for g in their_reviewer.grants if g.role == Role.REVIEWER),
+        "job_id": roster_job.id, "upload_id": roster_job.params["upload_id"],
     }
     return {"values": values, "ours": our_reviewer, "lesson": lesson}
 
@@ -91,7 +96,7 @@ def test_a_reviewer_of_another_organisation_reaches_nothing_of_it(app, client, l
         url = rule.build({arg: values[arg] for arg in rule.arguments})[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = client.open(url, method=method, data={"reason": "x", "comment": "x", "name": "x"})
-            body = response.get_data(as_text=True)
+            body = response.get_data().decode("utf-8", "replace")  # a sample .xlsx is binary
             walked += 1
             if rule.arguments and method == "GET":
                 assert response.status_code in (403, 404), f"GET {url} gave {response.status_code}"
