@@ -6,12 +6,12 @@ from learning.audit.models import AuditEntry
 from learning.campaigns.models import Campaign, campaign_lessons, campaign_units
 from learning.lessons.models import Lesson, LessonVersion, Question
 from learning.org.models import ROLES, UNIT_KINDS, RoleGrant, SignIn, Unit, User
-from learning.study.models import Answer, Attempt, AttemptAllowance, LessonProgress
+from learning.study.models import Answer, Attempt, AttemptAllowance, LessonProgress, LessonRollup
 
 __all__ = [
     "AuditEntry",
     "Campaign", "campaign_lessons", "campaign_units",
     "Lesson", "LessonVersion", "Question",
     "UNIT_KINDS", "Unit", "ROLES", "RoleGrant", "SignIn", "User",
-    "Answer", "Attempt", "AttemptAllowance", "LessonProgress",
+    "Answer", "Attempt", "AttemptAllowance", "LessonProgress", "LessonRollup",
 ]

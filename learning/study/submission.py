@@ -32,6 +32,7 @@ from learning.study.errors import AttemptNotFound, AttemptRefused, UnansweredQue
 from learning.study.grading import grade_attempt
 from learning.study.models import GRACE, Answer, Attempt, AttemptStatus, LessonProgress, past_grace
 from learning.study.progress import ROLL_UP_COLUMNS, AttemptOutcome, rolled_up
+from learning.study.rollups import apply_change, difference
 
 
 def answer_by_form(attempt: Attempt, incoming: list[IncomingAnswer], *, submit: bool,
@@ -232,15 +233,23 @@ def _record_grade_and_progress(grade: dict[str, Any], outcome: AttemptOutcome,
     from what it holds then."""
     connection = db.connection()
     together = _grade_and_progress_statement()
+    values: dict[str, Any] | None = None
     if progress is not None and together is not None:
-        written = connection.execute(together, {**grade, **_progress_params(progress, outcome)}).rowcount == 1
+        values = _rolled_up(progress, outcome)
+        written = connection.execute(together, {**grade, **_progress_params(progress, values)}).rowcount == 1
     else:
         connection.execute(_grade_statement(), grade)
-        written = progress is not None and _write_progress(progress, _rolled_up(progress, outcome))
+        if progress is not None:
+            values = _rolled_up(progress, outcome)
+        written = values is not None and _write_progress(progress, values)
     if not written:
         progress = _locked_progress(outcome.user_id, outcome.lesson_id)
-        if not _write_progress(progress, _rolled_up(progress, outcome)):
+        values = _rolled_up(progress, outcome)
+        if not _write_progress(progress, values):
             raise RuntimeError("lesson progress changed under its lock")
+    # The roll-up of the member's unit: one more statement in this transaction
+    # (none when the counts do not change).
+    apply_change(outcome.user_id, outcome.lesson_id, difference(progress, values))
     # An ORM copy of the row in this session is now out of date.
     orm_copy = db.session.identity_map.get(db.session.identity_key(LessonProgress, progress["id"]))
     if orm_copy is not None:
@@ -253,8 +262,8 @@ def _rolled_up(progress: dict[str, Any], outcome: AttemptOutcome) -> dict[str, A
                      utcnow())
 
 
-def _progress_params(progress: dict[str, Any], outcome: AttemptOutcome) -> dict[str, Any]:
-    return {**_rolled_up(progress, outcome), "row": progress["id"], "seen": progress["revision"]}
+def _progress_params(progress: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    return {**values, "row": progress["id"], "seen": progress["revision"]}
 
 
 def _write_progress(progress: dict[str, Any], values: dict[str, Any]) -> bool:
