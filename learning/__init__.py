@@ -91,11 +91,12 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Each area brings its blueprint(s); their names (auth, learn, quiz, edit,
-    campaigns, misc) are the URL names' prefixes templates and tests use."""
+    campaigns, follow, misc) are the URL names' prefixes templates and tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
     from learning.lessons import views as lessons
     from learning.org import views as org
+    from learning.review.views import dashboard as follow_up
     from learning.study import quiz_views
     from learning.study import views as study
 
@@ -105,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(core.bp)
     app.register_blueprint(quiz_views.bp)
     app.register_blueprint(campaigns.bp, url_prefix="/campaigns")
+    app.register_blueprint(follow_up.bp, url_prefix="/follow-up")
 
 
 def _register_template_globals(app: Flask) -> None:
@@ -123,4 +125,5 @@ def _register_template_globals(app: Flask) -> None:
         question_kind=KINDS.__getitem__,
         is_editor=permissions.is_editor,
         manages_campaigns=permissions.manages_campaigns,
+        is_reviewer=permissions.is_reviewer,
     )

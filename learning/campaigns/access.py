@@ -1,14 +1,16 @@
-"""Who may assign and see study campaigns: editors and admins any; a
-reviewer those whose every unit lies in their scope (org.scope)."""
+"""Who may see study campaigns: editors and admins any; a reviewer (a unit's
+secretary) every campaign that binds members they review: one assigned to a
+unit of their scope, or to a unit above it (created by a committee above
+them), so a cell's secretary follows the province's campaigns too."""
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, not_, select, true
+from sqlalchemy import exists, select, true
 
 from learning.campaigns.models import Campaign, campaign_units
 from learning.core import db
 from learning.core.permissions import is_editor
 from learning.org.models import Unit
-from learning.org.scope import covers
+from learning.org.scope import reaches
 
 
 def visible_to(user):
@@ -18,8 +20,7 @@ def visible_to(user):
     units = Unit.__table__
     of_campaign = (select(campaign_units.c.unit_id).join(units, units.c.id == campaign_units.c.unit_id)
                    .where(campaign_units.c.campaign_id == Campaign.id))
-    outside_scope = of_campaign.where(not_(covers(user, units.c.path)))
-    return and_(exists(of_campaign), not_(exists(outside_scope)))
+    return exists(of_campaign.where(reaches(user, units.c.path)))
 
 
 def can_view_campaign(user, campaign: Campaign) -> bool:

@@ -7,6 +7,7 @@ from learning.core.permissions import (
     CAMPAIGN_MANAGERS,
     EDITORS,
     PUBLIC,
+    REVIEWERS,
     SIGNED_IN,
 )
 
@@ -38,6 +39,10 @@ EXPECTED = {
     "edit.diff": EDITORS,
     "edit.guide": EDITORS,
     "edit.format_reference": EDITORS,
+    "follow.index": REVIEWERS,
+    "follow.campaign": REVIEWERS,
+    "follow.lagging": REVIEWERS,
+    "follow.print_sheet": REVIEWERS,
 }
 
 ROLES = ["anonymous", "member", "reviewer", "editor", "admin"]
@@ -54,7 +59,7 @@ def test_every_route_declares_the_expected_policy(app):
 
 def _routes(app, lesson):
     values = {"lesson_id": lesson.id, "number": 1, "slug": lesson.slug, "code": "vi", "attempt_id": 1,
-              "campaign_id": 1}
+              "campaign_id": 1, "unit_id": 1}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
@@ -71,6 +76,7 @@ ALLOWED_ROLES = {
     "attempt_owner": {"member", "reviewer", "editor", "admin"},  # then 404 unless the attempt is theirs
     "campaign_managers": {"reviewer", "editor", "admin"},
     "editors": {"editor", "admin"},
+    "reviewers": {"reviewer", "admin"},
 }
 
 

@@ -1,0 +1,301 @@
+"""Follow-up dashboards of a campaign (theo dõi): a unit's figures, one row per
+child unit, drill-down to a cell's members, the lagging units, and a cell's
+sheet for its monthly meeting.
+
+Figures come from the roll-ups (study.rollups, one row per unit and lesson)
+summed over the units beneath (a path prefix), and from one grouped count
+of members per unit: a page costs a few queries over the units of the
+subtree, never a scan of attempts or of members' progress. Only a cell's
+page (its own members, a few dozen) reads their progress rows.
+
+Who is counted: active members who are not exempt (miễn sinh hoạt: exempt
+members are not rated, so they are neither expected nor counted), in the
+units the campaign binds (its units and everything beneath them).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, literal, or_, select
+
+from learning.campaigns.access import visible_to
+from learning.campaigns.models import Campaign, CampaignPhase, campaign_lessons, campaign_units
+from learning.core import db
+from learning.core.permissions import Role, is_admin
+from learning.lessons.models import Lesson, LessonVersion
+from learning.lessons.versions import has_reflection
+from learning.org.models import RoleGrant, Unit, UnitKind, User
+from learning.org.scope import covers
+from learning.review.figures import Figures
+from learning.study.models import Answer, Attempt, LessonProgress, LessonRollup
+from learning.study.progress import StudyState, study_state
+
+LAGGING_SHOWN = 100  # the lagging units' page lists this many, lowest first
+
+
+# -- what a page needs --------------------------------------------------------
+
+@dataclass
+class Row:
+    unit: Unit
+    figures: Figures
+    has_children: bool = False
+
+
+@dataclass
+class LessonRow:
+    lesson: Lesson
+    version: LessonVersion
+    figures: Figures
+
+
+@dataclass
+class MemberRow:
+    member: User
+    states: list[StudyState]  # one per lesson, in the campaign's order
+    progress: list[LessonProgress | None]
+
+    def count(self, state: StudyState) -> int:
+        return sum(1 for s in self.states if s == state)
+
+    @property
+    def complete(self) -> int:
+        return sum(1 for s in self.states if s in (StudyState.COMPLETE, StudyState.REFLECTION_PENDING))
+
+
+@dataclass
+class Dashboard:
+    campaign: Campaign
+    unit: Unit
+    lessons: list[tuple[Lesson, LessonVersion]]
+    total: Figures
+    rows: list[Row] = field(default_factory=list)  # one per child unit the campaign binds
+    direct: Figures | None = None  # the unit's own members, when it has children too
+    lesson_rows: list[LessonRow] = field(default_factory=list)
+    members: list[MemberRow] = field(default_factory=list)  # a unit with members of its own
+    exempt: list[User] = field(default_factory=list)
+    trail: list[Unit] = field(default_factory=list)  # from the reviewer's top unit down to the parent
+    overdue: bool = False  # the campaign has closed
+
+    @property
+    def lesson_count(self) -> int:
+        return len(self.lessons)
+
+    def not_started(self) -> list[tuple[MemberRow, list[Lesson]]]:
+        return [(row, [lesson for (lesson, _v), s in zip(self.lessons, row.states) if s == StudyState.NOT_STARTED])
+                for row in self.members if StudyState.NOT_STARTED in row.states]
+
+    def late(self) -> list[tuple[MemberRow, list[Lesson]]]:
+        if not self.overdue:
+            return []
+        done = (StudyState.COMPLETE, StudyState.REFLECTION_PENDING)
+        return [(row, [lesson for (lesson, _v), s in zip(self.lessons, row.states) if s not in done])
+                for row in self.members if any(s not in done for s in row.states)]
+
+
+@dataclass
+class Lagging:
+    campaign: Campaign
+    unit: Unit
+    kind: str
+    lesson_count: int
+    rows: list[Row]
+    total_units: int
+
+
+# -- the units a reviewer may open --------------------------------------------
+
+def top_unit(user, campaign: Campaign) -> Unit | None:
+    """Where a reviewer's dashboard of the campaign starts: the highest unit
+    of their grants (for an admin, the campaign's highest unit)."""
+    if is_admin(user):
+        return db.session.scalars(select(Unit).join(campaign_units, campaign_units.c.unit_id == Unit.id)
+                                  .where(campaign_units.c.campaign_id == campaign.id)
+                                  .order_by(func.length(Unit.path), Unit.path)).first()
+    return db.session.scalars(select(Unit).join(RoleGrant, RoleGrant.unit_id == Unit.id)
+                              .where(RoleGrant.user_id == user.id, RoleGrant.role == Role.REVIEWER, Unit.path != "")
+                              .order_by(func.length(Unit.path), Unit.path)).first()
+
+
+def unit_in_scope(user, unit_id: int) -> Unit | None:
+    """The unit, if the person reviews it (None: outside their subtree, a 404)."""
+    return db.session.scalars(select(Unit).where(Unit.id == unit_id, covers(user, Unit.path))).first()
+
+
+def _trail(user, unit: Unit) -> list[Unit]:
+    """The unit's ancestors that the person reviews, top first."""
+    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1] if part]
+    if not ids:
+        return []
+    found = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids), covers(user, Unit.path)))}
+    return [found[i] for i in ids if i in found]
+
+
+# -- figures ------------------------------------------------------------------
+
+def campaign_lessons_of(campaign: Campaign) -> list[tuple[Lesson, LessonVersion]]:
+    """The campaign's lessons with their current versions, in the campaign's order."""
+    rows = db.session.execute(
+        select(Lesson, LessonVersion)
+        .join(campaign_lessons, campaign_lessons.c.lesson_id == Lesson.id)
+        .join(LessonVersion, (LessonVersion.lesson_id == Lesson.id)
+              & (LessonVersion.number == Lesson.latest_version_number))
+        .where(campaign_lessons.c.campaign_id == campaign.id).order_by(Lesson.id)).all()
+    return [(lesson, version) for lesson, version in rows]
+
+
+def _bound(campaign: Campaign, path_column):
+    """SQL: the unit at `path_column` is bound by the campaign (beneath one of its units)."""
+    assigned = Unit.__table__.alias("assigned_unit")
+    return (select(assigned.c.id).join(campaign_units, campaign_units.c.unit_id == assigned.c.id)
+            .where(campaign_units.c.campaign_id == campaign.id, assigned.c.path != "",
+                   path_column.like(assigned.c.path + "%"))
+            .exists())
+
+
+def unit_figures(campaign: Campaign, root: Unit, lesson_ids: list[int]) -> dict[int, tuple[str, Figures]]:
+    """Unit id → (path, figures of its own members), for every unit beneath
+    `root` (itself included) that the campaign binds: two grouped queries."""
+    units = Unit.__table__
+    in_subtree = [units.c.path.like(root.path + "%"), _bound(campaign, units.c.path)]
+    found: dict[int, tuple[str, Figures]] = {}
+    members = (select(units.c.id, units.c.path, func.count())
+               .join(User.__table__, User.__table__.c.unit_id == units.c.id)
+               .where(*in_subtree, User.__table__.c.active.is_(True), User.__table__.c.exempt.is_(False))
+               .group_by(units.c.id, units.c.path))
+    for unit_id, path, count in db.session.execute(members):
+        found[unit_id] = (path, Figures(members=count))
+    if lesson_ids:
+        rollups = LessonRollup.__table__
+        sums = (select(units.c.id, units.c.path, func.sum(rollups.c.started), func.sum(rollups.c.completed),
+                       func.sum(rollups.c.on_time), func.sum(rollups.c.scored), func.sum(rollups.c.score_sum))
+                .join(units, units.c.id == rollups.c.unit_id)
+                .where(rollups.c.lesson_id.in_(lesson_ids), *in_subtree)
+                .group_by(units.c.id, units.c.path))
+        for unit_id, path, started, completed, on_time, scored, score_sum in db.session.execute(sums):
+            figures = found.setdefault(unit_id, (path, Figures()))[1]
+            figures.add(Figures(0, int(started or 0), int(completed or 0), int(on_time or 0), int(scored or 0),
+                                float(score_sum or 0.0)))
+    return found
+
+
+def _lesson_figures(campaign: Campaign, root: Unit, lessons, members: int) -> list[LessonRow]:
+    units, rollups = Unit.__table__, LessonRollup.__table__
+    sums = dict((lesson_id, rest) for lesson_id, *rest in db.session.execute(
+        select(rollups.c.lesson_id, func.sum(rollups.c.started), func.sum(rollups.c.completed),
+               func.sum(rollups.c.on_time), func.sum(rollups.c.scored), func.sum(rollups.c.score_sum))
+        .join(units, units.c.id == rollups.c.unit_id)
+        .where(rollups.c.lesson_id.in_([lesson.id for lesson, _v in lessons]),
+               units.c.path.like(root.path + "%"), _bound(campaign, units.c.path))
+        .group_by(rollups.c.lesson_id)))
+    rows = []
+    for lesson, version in lessons:
+        started, completed, on_time, scored, score_sum = sums.get(lesson.id, (0, 0, 0, 0, 0.0))
+        rows.append(LessonRow(lesson, version, Figures(members, int(started or 0), int(completed or 0),
+                                                       int(on_time or 0), int(scored or 0), float(score_sum or 0))))
+    return rows
+
+
+def child_of(root_path: str, path: str) -> int | None:
+    """The id of root's child on the way to `path` (None: path is root itself)."""
+    rest = path[len(root_path):].strip("/")
+    return int(rest.split("/")[0]) if rest else None
+
+
+def campaign_dashboard(user, campaign: Campaign, unit: Unit, today: date) -> Dashboard:
+    """The unit's page: its totals, a row per child unit the campaign binds,
+    and, when it has members of its own, each one's state per lesson."""
+    lessons = campaign_lessons_of(campaign)
+    lesson_ids = [lesson.id for lesson, _v in lessons]
+    per_unit = unit_figures(campaign, unit, lesson_ids)
+    total, direct, by_child = Figures(), Figures(), {}
+    for path, figures in per_unit.values():
+        total.add(figures)
+        child = child_of(unit.path, path)
+        if child is None:
+            direct.add(figures)
+        else:
+            by_child.setdefault(child, Figures()).add(figures)
+    children = list(db.session.scalars(select(Unit).where(Unit.id.in_(by_child)).order_by(Unit.name))) \
+        if by_child else []
+    with_children = set(db.session.scalars(select(Unit.parent_id).where(Unit.parent_id.in_(by_child)).distinct())) \
+        if by_child else set()
+    page = Dashboard(campaign, unit, lessons, total, trail=_trail(user, unit), overdue=today > campaign.closes_on)
+    page.rows = [Row(child, by_child[child.id], child.id in with_children) for child in children]
+    page.lesson_rows = _lesson_figures(campaign, unit, lessons, total.members) if lessons else []
+    if unit.id in per_unit or not children:
+        page.direct = direct if children else None
+        if db.session.scalar(select(_bound(campaign, Unit.path)).where(Unit.id == unit.id)):
+            page.members, page.exempt = _members(unit, lessons)
+    return page
+
+
+def _members(unit: Unit, lessons) -> tuple[list[MemberRow], list[User]]:
+    """The unit's own members (Vietnamese order) with each lesson's state:
+    their progress rows, one query; reflections graded, one more."""
+    people = list(db.session.scalars(select(User).where(User.unit_id == unit.id, User.active.is_(True))
+                                     .order_by(User.name_key, User.id)))
+    rated = [p for p in people if not p.exempt]
+    lesson_ids = [lesson.id for lesson, _v in lessons]
+    if not rated or not lesson_ids:
+        return [MemberRow(p, [], []) for p in rated], [p for p in people if p.exempt]
+    ids = [p.id for p in rated]
+    progress = {(p.user_id, p.lesson_id): p for p in db.session.scalars(
+        select(LessonProgress).where(LessonProgress.user_id.in_(ids), LessonProgress.lesson_id.in_(lesson_ids)))}
+    graded = set(db.session.execute(
+        select(Attempt.user_id, Attempt.lesson_id).join(Answer, Answer.attempt_id == Attempt.id)
+        .where(Attempt.user_id.in_(ids), Attempt.lesson_id.in_(lesson_ids), Answer.graded_at.is_not(None))
+        .distinct()).all())
+    reflective = {lesson.id: has_reflection(version.id) for lesson, version in lessons}
+    rows = []
+    for person in rated:
+        mine = [progress.get((person.id, lesson.id)) for lesson, _v in lessons]
+        states = [study_state(row, reflective[lesson.id], (person.id, lesson.id) in graded)
+                  for row, (lesson, _v) in zip(mine, lessons)]
+        rows.append(MemberRow(person, states, mine))
+    return rows, [p for p in people if p.exempt]
+
+
+LAGGING_KINDS = (UnitKind.COMMITTEE, UnitKind.GRASSROOTS, UnitKind.CELL, UnitKind.GROUP)
+
+
+def lagging_units(campaign: Campaign, unit: Unit, kind: str) -> Lagging:
+    """The units of a kind beneath `unit` that the campaign binds, by
+    completion, lowest first (then by name), for inspection and supervision."""
+    lessons = campaign_lessons_of(campaign)
+    per_unit = unit_figures(campaign, unit, [lesson.id for lesson, _v in lessons])
+    of_kind = {u.id: u for u in db.session.scalars(
+        select(Unit).where(Unit.kind == kind, Unit.path.like(unit.path + "%"), _bound(campaign, Unit.path)))}
+    sums: dict[int, Figures] = {}
+    for path, figures in per_unit.values():
+        for part in path.strip("/").split("/"):
+            if part and int(part) in of_kind:
+                sums.setdefault(int(part), Figures()).add(figures)
+                break
+    count = len(lessons)
+    rows = [Row(of_kind[i], f) for i, f in sums.items() if f.members]
+    rows.sort(key=lambda r: (r.figures.completion(count) or 0.0, r.unit.name, r.unit.id))
+    return Lagging(campaign, unit, kind, count, rows[:LAGGING_SHOWN], len(rows))
+
+
+def campaigns_binding(unit: Unit, visible) -> list[Campaign]:
+    """The campaigns that bind the unit (assigned to it or above it) among
+    those the person may see (`visible`: campaigns.access.visible_to)."""
+    units = Unit.__table__
+    above = (select(campaign_units.c.campaign_id).join(units, units.c.id == campaign_units.c.unit_id)
+             .where(units.c.path != "", or_(units.c.id == unit.id, literal(unit.path).like(units.c.path + "%"))))
+    return list(db.session.scalars(select(Campaign).where(Campaign.id.in_(above), visible)
+                                   .order_by(Campaign.closes_on.desc(), Campaign.id.desc())))
+
+
+def meeting_sheet(user, unit: Unit, chosen: set[int], today: date) -> list[Dashboard]:
+    """A cell's sheet for its monthly meeting: its members' state per lesson
+    for the chosen campaigns that bind it (by default those open today, or
+    else the latest), among those the person may see."""
+    binding = campaigns_binding(unit, visible_to(user))
+    if chosen:
+        campaigns = [c for c in binding if c.id in chosen]
+    else:
+        campaigns = [c for c in binding if c.phase(today) == CampaignPhase.OPEN] or binding[:1]
+    return [campaign_dashboard(user, c, unit, today) for c in campaigns]
