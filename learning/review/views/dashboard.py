@@ -15,6 +15,7 @@ from learning.core.permissions import REVIEWERS, requires
 from learning.org.models import UnitKind
 from learning.review import dashboards
 from learning.review.charts import bar_chart
+from learning.study.progress import StudyState
 
 bp = Blueprint("follow", __name__)
 
@@ -50,7 +51,8 @@ def campaign(campaign_id: int, unit_id: int | None = None):
     page = dashboards.campaign_dashboard(current_user, found, _unit(unit_id, found), vietnam_today())
     chart = bar_chart([(row.unit.name, row.figures.completion(page.lesson_count),
                         url_for("follow.campaign", campaign_id=found.id, unit_id=row.unit.id)) for row in page.rows])
-    return render_template("review/dashboard.html", page=page, chart=chart, today=vietnam_today())
+    return render_template("review/dashboard.html", page=page, chart=chart, today=vietnam_today(),
+                           state_names=_state_names())
 
 
 @bp.route("/campaigns/<int:campaign_id>/lagging")
@@ -71,4 +73,10 @@ def print_sheet(unit_id: int):
     unit = _unit(unit_id)
     chosen = {int(c) for c in request.args.getlist("campaign") if c.isdigit() and len(c) < 10}
     pages = dashboards.meeting_sheet(current_user, unit, chosen, vietnam_today())
-    return render_template("review/print.html", unit=unit, pages=pages, today=vietnam_today())
+    return render_template("review/print.html", unit=unit, pages=pages, today=vietnam_today(),
+                           state_names=_state_names())
+
+
+def _state_names() -> dict[StudyState, str]:
+    """Each state's name, translated once per page (a cell's page shows one per member and lesson)."""
+    return {state: str(state.label) for state in StudyState}
