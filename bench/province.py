@@ -36,7 +36,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -227,7 +227,7 @@ def generate(members: int, grassroots: int, cells: int) -> dict:
                                  "completed_at": at if passed else None, "attempts_used": 1,
                                  "counted_percent": percent, "on_time": True if passed else None,
                                  "updated_at": at, "revision": 1})
-        bulk(Attempt.__table__, attempts, json_columns={"plan"})
+        bulk(Attempt.__table__, attempts)
         bulk(LessonProgress.__table__, progress)
     fix_sequences()
     db.session.commit()
@@ -246,7 +246,7 @@ def publish_lessons() -> list[int]:
     return [r.lesson.id for r in results]
 
 
-def bulk(table, rows: list[dict], json_columns: set[str] = frozenset()) -> None:
+def bulk(table, rows: list[dict]) -> None:
     """Insert many rows fast: COPY on PostgreSQL, executemany on SQLite."""
     if not rows:
         return
@@ -257,19 +257,25 @@ def bulk(table, rows: list[dict], json_columns: set[str] = frozenset()) -> None:
             with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row([_pg_value(row[c]) for c in columns])
-    else:
-        values = [{**row, **{c: _json_list(row[c]) for c in json_columns}} for row in rows] if json_columns else rows
-        db.session.execute(insert(table), values)
+    else:  # the DB-API's executemany over tuples: SQLAlchemy's per-row work would cost more than SQLite's
+        raw = db.session.connection().connection.dbapi_connection
+        raw.executemany(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                        [tuple(_sqlite_value(row[c]) for c in columns) for row in rows])
+
+
+def _sqlite_value(value):
+    """As SQLAlchemy stores it on SQLite: UTC datetimes without a zone, as text."""
+    if isinstance(value, datetime):
+        return _pg_value(value).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _pg_value(value):
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
         return value.replace(tzinfo=None) - (value.utcoffset() or timedelta(0))
     return value
-
-
-def _json_list(value):
-    return [] if value == "[]" else value
 
 
 def fix_sequences() -> None:
