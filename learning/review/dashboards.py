@@ -33,6 +33,11 @@ from learning.study.progress import StudyState, study_state
 
 LAGGING_SHOWN = 100  # the lagging units' page lists this many, lowest first
 
+# The printed sheet marks each lesson's state with a sign (its legend names them),
+# so that twenty lessons fit across an A4 page.
+STATE_MARKS = {StudyState.NOT_STARTED: "–", StudyState.READING: "○", StudyState.QUIZ_PASSED: "◐",
+               StudyState.REFLECTION_PENDING: "✎", StudyState.COMPLETE: "✓"}
+
 
 # -- what a page needs --------------------------------------------------------
 

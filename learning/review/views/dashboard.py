@@ -73,8 +73,9 @@ def print_sheet(unit_id: int):
     unit = _unit(unit_id)
     chosen = {int(c) for c in request.args.getlist("campaign") if c.isdigit() and len(c) < 10}
     pages = dashboards.meeting_sheet(current_user, unit, chosen, vietnam_today())
+    wide = max((page.lesson_count for page in pages), default=0) > 6
     return render_template("review/print.html", unit=unit, pages=pages, today=vietnam_today(),
-                           state_names=_state_names())
+                           state_names=_state_names(), marks=dashboards.STATE_MARKS, wide=wide)
 
 
 def _state_names() -> dict[StudyState, str]:
