@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import case, func, literal, or_, select
 
 from learning.campaigns.access import visible_to
 from learning.campaigns.models import Campaign, CampaignPhase, campaign_lessons, campaign_units
@@ -113,14 +113,20 @@ class Lagging:
 
 def top_unit(user, campaign: Campaign) -> Unit | None:
     """Where a reviewer's dashboard of the campaign starts: the highest unit
-    of their grants (for an admin, the campaign's highest unit)."""
+    of their grants that the campaign reaches (for an admin, the campaign's
+    highest unit)."""
     if is_admin(user):
         return db.session.scalars(select(Unit).join(campaign_units, campaign_units.c.unit_id == Unit.id)
                                   .where(campaign_units.c.campaign_id == campaign.id)
                                   .order_by(func.length(Unit.path), Unit.path)).first()
+    assigned = Unit.__table__.alias("assigned_unit")
+    reached = (select(assigned.c.id).join(campaign_units, campaign_units.c.unit_id == assigned.c.id)
+               .where(campaign_units.c.campaign_id == campaign.id, assigned.c.path != "",
+                      or_(Unit.path.like(assigned.c.path + "%"), assigned.c.path.like(Unit.path + "%")))
+               .exists())
     return db.session.scalars(select(Unit).join(RoleGrant, RoleGrant.unit_id == Unit.id)
                               .where(RoleGrant.user_id == user.id, RoleGrant.role == Role.REVIEWER, Unit.path != "")
-                              .order_by(func.length(Unit.path), Unit.path)).first()
+                              .order_by(case((reached, 0), else_=1), func.length(Unit.path), Unit.path)).first()
 
 
 def unit_in_scope(user, unit_id: int) -> Unit | None:

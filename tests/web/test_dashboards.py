@@ -12,6 +12,7 @@ from learning.core import db
 from learning.core.clock import vietnam_today
 from learning.org import units as org
 from learning.org.access import Member
+from learning.org.models import RoleGrant
 from learning.study import answers as answering
 from learning.study import attempts, reading, submission
 from tests.web.test_study import correct_values
@@ -175,3 +176,18 @@ def test_the_menu_offers_follow_up_to_reviewers_only(client, login, make_user, w
     client.post("/logout", data={"csrf_token": client.csrf_token("/")})
     login(_reviewer(make_user, world["cell_a"]))
     assert "/follow-up/" in client.get("/").get_data(as_text=True)
+
+
+def test_a_reviewer_of_several_units_starts_where_the_campaign_binds(client, login, make_user, world, tree):
+    other = org.add_unit("Tỉnh ủy Khác", "province")
+    db.session.commit()
+    today = vietnam_today()
+    only_b = campaigns.create_campaign(world["admin"], CampaignInput(
+        "Của chi bộ B", "", today, today + timedelta(days=5), [world["lesson"].id], [tree["cell_b"].id]))
+    db.session.commit()
+    reviewer = _reviewer(make_user, other, name="Hai nơi")
+    db.session.add(RoleGrant(user_id=reviewer.id, role="reviewer", unit_id=tree["cell_b"].id))
+    db.session.commit()
+    login(reviewer)
+    html = client.get(f"/follow-up/campaigns/{only_b.id}").get_data(as_text=True)
+    assert "<h1>Chi bộ B</h1>" in html and "Nguyễn Văn Em" in html
