@@ -147,7 +147,9 @@ class database:
 
     def __exit__(self, *exc) -> None:
         if self.target == "sqlite":
-            self.path.unlink(missing_ok=True)
+            for leftover in self.path.parent.iterdir():
+                leftover.unlink()
+            self.path.parent.rmdir()
         else:
             with self.admin.connect() as conn:
                 conn.execute(text(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE"))
@@ -237,11 +239,12 @@ def generate(members: int, grassroots: int, cells: int) -> dict:
 
 def publish_lessons() -> list[int]:
     source = SOURCE.read_text(encoding="utf-8")
-    folder = Path(tempfile.mkdtemp(prefix="bench-province-lessons-"))
-    for i in range(LESSONS):
-        (folder / f"province-{i:02d}.md").write_text(re.sub(r"^# ", f"# ({i + 1}) ", source, count=1, flags=re.M),
-                                                     encoding="utf-8")
-    results = publishing.import_files(sorted(folder.glob("*.md")))
+    with tempfile.TemporaryDirectory(prefix="bench-province-lessons-") as name:
+        folder = Path(name)
+        for i in range(LESSONS):
+            (folder / f"province-{i:02d}.md").write_text(
+                re.sub(r"^# ", f"# ({i + 1}) ", source, count=1, flags=re.M), encoding="utf-8")
+        results = publishing.import_files(sorted(folder.glob("*.md")))
     db.session.commit()
     return [r.lesson.id for r in results]
 
