@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import Float, Integer, and_, bindparam, case, delete, func, insert, select
+from sqlalchemy import Boolean, Float, Integer, and_, bindparam, case, delete, func, insert, select
 
 from learning.core import db
 from learning.core.db import prebuilt, upsert_insert
@@ -60,7 +60,13 @@ def apply_change(user_id: int, lesson_id: int, change: dict[str, Any] | None) ->
     """Add a write's difference to the member's roll-up row (created on first
     need), in the current transaction: one statement, none if nothing changed."""
     if change is not None:
-        db.connection().execute(_change_statement(), {"member": user_id, "lesson": lesson_id, **change})
+        db.connection().execute(_change_statement(), change_params(user_id, lesson_id, change))
+
+
+def change_params(user_id: int, lesson_id: int, change: dict[str, Any] | None) -> dict[str, Any]:
+    """The bind parameters of `change_insert` (`changed` false: it writes nothing)."""
+    return {"member": user_id, "lesson": lesson_id, "changed": change is not None,
+            **(change or {f"d_{name}": 0 for name in COUNTS})}
 
 
 class Tracked:
@@ -78,11 +84,20 @@ class Tracked:
 
 @prebuilt
 def _change_statement():
+    return change_insert()
+
+
+def change_insert(*conditions):
+    """The upsert that adds a difference to the member's roll-up row, if
+    `conditions` hold and the parameter `changed` is true: a statement of its
+    own, or a part of another (study.submission folds it into its write on
+    PostgreSQL, so submitting keeps its round trips)."""
     rollups, users = LessonRollup.__table__, User.__table__
     source = select(users.c.unit_id, bindparam("lesson", type_=Integer),
                     *(bindparam(f"d_{name}", type_=Float if name == "score_sum" else Integer) for name in COUNTS)
                     ).where(users.c.id == bindparam("member"), users.c.unit_id.is_not(None),
-                            users.c.active.is_(True), users.c.exempt.is_(False))
+                            users.c.active.is_(True), users.c.exempt.is_(False),
+                            bindparam("changed", type_=Boolean).is_(True), *conditions)
     statement = upsert_insert(rollups).from_select(["unit_id", "lesson_id", *COUNTS], source)
     return statement.on_conflict_do_update(
         index_elements=["unit_id", "lesson_id"],
