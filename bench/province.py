@@ -23,7 +23,10 @@ asserts nothing timed.
     make bench BENCH=province                 # this one alone, from make
 
 Tuning: PROVINCE_DB (sqlite, postgresql or both), SCALES (comma-separated,
-default "1,0.3333"), REQUESTS (default 50), BENCH_DATABASE_URL (PostgreSQL).
+default "1,0.3333"), REQUESTS (default 50), BENCH_DATABASE_URL (PostgreSQL);
+PROVINCE_KEEP=1 keeps each generated province (/tmp/bench-province-SCALE.sqlite3,
+schema bench_province_SCALE) and measures it again next time without
+generating it anew.
 Bulk inserts: COPY on PostgreSQL (psycopg), executemany in large
 transactions on SQLite.
 """
@@ -68,6 +71,7 @@ PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127
 DATABASES = os.environ.get("PROVINCE_DB", "both")
 SCALES = [float(s) for s in os.environ.get("SCALES", "1,0.3333").split(",")]
 REQUESTS = int(os.environ.get("REQUESTS", 50))
+KEEP = os.environ.get("PROVINCE_KEEP") == "1"
 LESSONS = 20
 SOURCE = ROOT / "content" / "68-nq-tw-2025.md"
 PASSWORD = "bench-password"
@@ -100,11 +104,16 @@ def run(target: str, scale: float):
     members, grassroots, cells = round(150_000 * scale), max(round(500 * scale), 1), max(round(3000 * scale), 1)
     print(f"== {target}, scale {scale:g}: {members} members, {grassroots} grassroots, {cells} cells, "
           f"{LESSONS} lessons, {members * LESSONS} attempts", flush=True)
-    with database(target) as url:
+    with database(target, scale) as url:
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret", "RATELIMIT_ENABLED": False,
                           "PASSWORD_HASH_TIME_COST": 1, "PASSWORD_HASH_MEMORY_KIB": 1024,
                           "PASSWORD_HASH_PARALLELISM": 1})
         with app.app_context():
+            if KEEP and db.session.scalar(select(func.count()).select_from(Campaign)):
+                print("  kept from an earlier run", flush=True)
+                timings = measure(app, kept_ids())
+                db.dispose(app)
+                return target, {"members": members, "cells": cells, "attempts": members * LESSONS}, timings
             began = time.perf_counter()
             ids = generate(members, grassroots, cells)
             print(f"  generated in {time.perf_counter() - began:.0f} s", flush=True)
@@ -128,25 +137,32 @@ def run(target: str, scale: float):
 class database:
     """A fresh database migrated to head: a SQLite file, or a PostgreSQL schema of its own."""
 
-    def __init__(self, target: str):
-        self.target = target
+    def __init__(self, target: str, scale: float):
+        self.target, self.label = target, f"{round(scale * 10000):05d}"
 
     def __enter__(self) -> str:
         if self.target == "sqlite":
-            self.path = Path(tempfile.mkdtemp(prefix="bench-province-")) / "province.sqlite3"
+            if KEEP:
+                self.path = Path(tempfile.gettempdir()) / f"bench-province-{self.label}.sqlite3"
+            else:
+                self.path = Path(tempfile.mkdtemp(prefix="bench-province-")) / "province.sqlite3"
             url = f"sqlite:///{self.path}"
         else:
-            self.schema = f"bench_province_{os.getpid()}"
+            self.schema = f"bench_province_{self.label}" if KEEP else f"bench_province_{os.getpid()}"
             self.admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
             with self.admin.connect() as conn:
-                conn.execute(text(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE"))
-                conn.execute(text(f"CREATE SCHEMA {self.schema}"))
+                if not KEEP:
+                    conn.execute(text(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE"))
+                conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {self.schema}"))
             url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{self.schema}"
         migrate.upgrade(url)
         return url
 
     def __exit__(self, *exc) -> None:
-        if self.target == "sqlite":
+        if KEEP:
+            if self.target != "sqlite":
+                self.admin.dispose()
+        elif self.target == "sqlite":
             for leftover in self.path.parent.iterdir():
                 leftover.unlink()
             self.path.parent.rmdir()
@@ -235,6 +251,15 @@ def generate(members: int, grassroots: int, cells: int) -> dict:
     db.session.commit()
     grassroot = grassroots_ids[0]
     return {"campaign": campaign, "grassroots": grassroot, "cell": cell_ids[0], "reviewer": reviewer_id}
+
+
+def kept_ids() -> dict:
+    """The pages' ids in a province generated earlier (as generate() made them)."""
+    campaign = db.session.scalar(select(Campaign.id))
+    reviewer = db.session.scalar(select(RoleGrant.user_id).where(RoleGrant.role == "reviewer"))
+    grassroots = db.session.scalar(select(func.min(Unit.id)).where(Unit.kind == "grassroots"))
+    cell = db.session.scalar(select(func.min(Unit.id)).where(Unit.kind == "cell"))
+    return {"campaign": campaign, "grassroots": grassroots, "cell": cell, "reviewer": reviewer}
 
 
 def publish_lessons() -> list[int]:

@@ -156,56 +156,62 @@ def campaign_lessons_of(campaign: Campaign) -> list[tuple[Lesson, LessonVersion]
     return [(lesson, version) for lesson, version in rows]
 
 
-def _bound(campaign: Campaign, path_column):
-    """SQL: the unit at `path_column` is bound by the campaign (beneath one of its units)."""
-    assigned = Unit.__table__.alias("assigned_unit")
-    return (select(assigned.c.id).join(campaign_units, campaign_units.c.unit_id == assigned.c.id)
-            .where(campaign_units.c.campaign_id == campaign.id, assigned.c.path != "",
-                   path_column.like(assigned.c.path + "%"))
-            .exists())
+def units_beneath(campaign: Campaign, root: Unit) -> dict[int, tuple[str, str]]:
+    """Unit id → (path, kind) of every unit beneath `root` (itself included)
+    that the campaign binds: one query over the units, the campaign's few
+    paths written into it."""
+    assigned = [path for path in db.session.scalars(
+        select(Unit.path).join(campaign_units, campaign_units.c.unit_id == Unit.id)
+        .where(campaign_units.c.campaign_id == campaign.id, Unit.path != "")) if path]
+    if not assigned or not root.path:
+        return {}
+    rows = db.session.execute(select(Unit.id, Unit.path, Unit.kind).where(
+        Unit.path.like(root.path + "%"), or_(*(Unit.path.like(path + "%") for path in assigned))))
+    return {unit_id: (path, kind) for unit_id, path, kind in rows}
 
 
-def unit_figures(campaign: Campaign, root: Unit, lesson_ids: list[int]) -> dict[int, tuple[str, Figures]]:
-    """Unit id → (path, figures of its own members), for every unit beneath
-    `root` (itself included) that the campaign binds: two grouped queries."""
-    units = Unit.__table__
-    in_subtree = [units.c.path.like(root.path + "%"), _bound(campaign, units.c.path)]
-    found: dict[int, tuple[str, Figures]] = {}
-    members = (select(units.c.id, units.c.path, func.count())
-               .join(User.__table__, User.__table__.c.unit_id == units.c.id)
-               .where(*in_subtree, User.__table__.c.active.is_(True), User.__table__.c.exempt.is_(False))
-               .group_by(units.c.id, units.c.path))
-    for unit_id, path, count in db.session.execute(members):
-        found[unit_id] = (path, Figures(members=count))
+def _sums(*columns):
+    rollups = LessonRollup.__table__
+    return (*columns, func.sum(rollups.c.started), func.sum(rollups.c.completed), func.sum(rollups.c.on_time),
+            func.sum(rollups.c.scored), func.sum(rollups.c.score_sum))
+
+
+def _figures(members: int, started, completed, on_time, scored, score_sum) -> Figures:
+    return Figures(members, int(started or 0), int(completed or 0), int(on_time or 0), int(scored or 0),
+                   float(score_sum or 0.0))
+
+
+def unit_figures(units: dict[int, tuple[str, str]], lesson_ids: list[int]) -> dict[int, Figures]:
+    """Unit id → the figures of its own members, for these units: two
+    grouped queries, each reading index entries of these units only (members
+    by ix_users_unit_rated, roll-ups by their key)."""
+    if not units:
+        return {}
+    ids = list(units)
+    users, rollups = User.__table__, LessonRollup.__table__
+    found = {unit_id: Figures(members=count) for unit_id, count in db.session.execute(
+        select(users.c.unit_id, func.count())
+        .where(users.c.unit_id.in_(ids), users.c.active.is_(True), users.c.exempt.is_(False))
+        .group_by(users.c.unit_id))}
     if lesson_ids:
-        rollups = LessonRollup.__table__
-        sums = (select(units.c.id, units.c.path, func.sum(rollups.c.started), func.sum(rollups.c.completed),
-                       func.sum(rollups.c.on_time), func.sum(rollups.c.scored), func.sum(rollups.c.score_sum))
-                .join(units, units.c.id == rollups.c.unit_id)
-                .where(rollups.c.lesson_id.in_(lesson_ids), *in_subtree)
-                .group_by(units.c.id, units.c.path))
-        for unit_id, path, started, completed, on_time, scored, score_sum in db.session.execute(sums):
-            figures = found.setdefault(unit_id, (path, Figures()))[1]
-            figures.add(Figures(0, int(started or 0), int(completed or 0), int(on_time or 0), int(scored or 0),
-                                float(score_sum or 0.0)))
+        for unit_id, *sums in db.session.execute(
+                select(*_sums(rollups.c.unit_id))
+                .where(rollups.c.unit_id.in_(ids), rollups.c.lesson_id.in_(lesson_ids))
+                .group_by(rollups.c.unit_id)):
+            found.setdefault(unit_id, Figures()).add(_figures(0, *sums))
     return found
 
 
-def _lesson_figures(campaign: Campaign, root: Unit, lessons, members: int) -> list[LessonRow]:
-    units, rollups = Unit.__table__, LessonRollup.__table__
-    sums = dict((lesson_id, rest) for lesson_id, *rest in db.session.execute(
-        select(rollups.c.lesson_id, func.sum(rollups.c.started), func.sum(rollups.c.completed),
-               func.sum(rollups.c.on_time), func.sum(rollups.c.scored), func.sum(rollups.c.score_sum))
-        .join(units, units.c.id == rollups.c.unit_id)
-        .where(rollups.c.lesson_id.in_([lesson.id for lesson, _v in lessons]),
-               units.c.path.like(root.path + "%"), _bound(campaign, units.c.path))
-        .group_by(rollups.c.lesson_id)))
-    rows = []
-    for lesson, version in lessons:
-        started, completed, on_time, scored, score_sum = sums.get(lesson.id, (0, 0, 0, 0, 0.0))
-        rows.append(LessonRow(lesson, version, Figures(members, int(started or 0), int(completed or 0),
-                                                       int(on_time or 0), int(scored or 0), float(score_sum or 0))))
-    return rows
+def _lesson_figures(units: dict[int, tuple[str, str]], lessons, members: int) -> list[LessonRow]:
+    rollups = LessonRollup.__table__
+    sums = {}
+    if units:
+        sums = {lesson_id: rest for lesson_id, *rest in db.session.execute(
+            select(*_sums(rollups.c.lesson_id))
+            .where(rollups.c.unit_id.in_(list(units)), rollups.c.lesson_id.in_([lesson.id for lesson, _v in lessons]))
+            .group_by(rollups.c.lesson_id))}
+    return [LessonRow(lesson, version, _figures(members, *sums.get(lesson.id, (0, 0, 0, 0, 0.0))))
+            for lesson, version in lessons]
 
 
 def child_of(root_path: str, path: str) -> int | None:
@@ -218,12 +224,12 @@ def campaign_dashboard(user, campaign: Campaign, unit: Unit, today: date) -> Das
     """The unit's page: its totals, a row per child unit the campaign binds,
     and, when it has members of its own, each one's state per lesson."""
     lessons = campaign_lessons_of(campaign)
-    lesson_ids = [lesson.id for lesson, _v in lessons]
-    per_unit = unit_figures(campaign, unit, lesson_ids)
+    units = units_beneath(campaign, unit)
+    per_unit = unit_figures(units, [lesson.id for lesson, _v in lessons])
     total, direct, by_child = Figures(), Figures(), {}
-    for path, figures in per_unit.values():
+    for unit_id, figures in per_unit.items():
         total.add(figures)
-        child = child_of(unit.path, path)
+        child = child_of(unit.path, units[unit_id][0])
         if child is None:
             direct.add(figures)
         else:
@@ -234,10 +240,10 @@ def campaign_dashboard(user, campaign: Campaign, unit: Unit, today: date) -> Das
         if by_child else set()
     page = Dashboard(campaign, unit, lessons, total, trail=_trail(user, unit), overdue=today > campaign.closes_on)
     page.rows = [Row(child, by_child[child.id], child.id in with_children) for child in children]
-    page.lesson_rows = _lesson_figures(campaign, unit, lessons, total.members) if lessons else []
+    page.lesson_rows = _lesson_figures(units, lessons, total.members) if lessons else []
     if unit.id in per_unit or not children:
         page.direct = direct if children else None
-        if db.session.scalar(select(_bound(campaign, Unit.path)).where(Unit.id == unit.id)):
+        if unit.id in units:
             page.members, page.exempt = _members(unit, lessons)
     return page
 
@@ -275,19 +281,23 @@ def lagging_units(campaign: Campaign, unit: Unit, kind: str) -> Lagging:
     """The units of a kind beneath `unit` that the campaign binds, by
     completion, lowest first (then by name), for inspection and supervision."""
     lessons = campaign_lessons_of(campaign)
-    per_unit = unit_figures(campaign, unit, [lesson.id for lesson, _v in lessons])
-    of_kind = {u.id: u for u in db.session.scalars(
-        select(Unit).where(Unit.kind == kind, Unit.path.like(unit.path + "%"), _bound(campaign, Unit.path)))}
+    units = units_beneath(campaign, unit)
+    per_unit = unit_figures(units, [lesson.id for lesson, _v in lessons])
+    of_kind = {unit_id for unit_id, (_path, unit_kind) in units.items() if unit_kind == kind}
     sums: dict[int, Figures] = {}
-    for path, figures in per_unit.values():
-        for part in path.strip("/").split("/"):
+    for unit_id, figures in per_unit.items():
+        for part in units[unit_id][0].strip("/").split("/"):
             if part and int(part) in of_kind:
                 sums.setdefault(int(part), Figures()).add(figures)
                 break
     count = len(lessons)
-    rows = [Row(of_kind[i], f) for i, f in sums.items() if f.members]
-    rows.sort(key=lambda r: (r.figures.completion(count) or 0.0, r.unit.name, r.unit.id))
-    return Lagging(campaign, unit, kind, count, rows[:LAGGING_SHOWN], len(rows))
+    ranked = [i for i, f in sums.items() if f.members]
+    names = {i: name for i, name in db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ranked)))} \
+        if ranked else {}
+    ranked.sort(key=lambda i: (sums[i].completion(count) or 0.0, names[i], i))
+    shown = ranked[:LAGGING_SHOWN]
+    loaded = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(shown)))} if shown else {}
+    return Lagging(campaign, unit, kind, count, [Row(loaded[i], sums[i]) for i in shown], len(ranked))
 
 
 def campaigns_binding(unit: Unit, visible) -> list[Campaign]:

@@ -1,4 +1,5 @@
-"""lesson_rollups: progress counts per unit and lesson, for the dashboards
+"""lesson_rollups: progress counts per unit and lesson, for the dashboards;
+ix_users_unit_rated: members counted per unit from the index alone
 
 Per (unit, lesson), over the progress rows of the members directly in the
 unit (active, not exempt): started, completed, on time, reflections written,
@@ -35,6 +36,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('lesson_rollups', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_lesson_rollups_lesson_id'), ['lesson_id'], unique=False)
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.create_index('ix_users_unit_rated', ['unit_id', 'active', 'exempt'], unique=False)
     # The progress recorded so far (the same grouping as study.rollups.recompute).
     op.execute("""
         INSERT INTO lesson_rollups (unit_id, lesson_id, started, completed, on_time, reflected, scored, score_sum)
@@ -52,6 +55,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index('ix_users_unit_rated')
     with op.batch_alter_table('lesson_rollups', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_lesson_rollups_lesson_id'))
 

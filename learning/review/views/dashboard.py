@@ -14,10 +14,22 @@ from learning.core.clock import vietnam_today
 from learning.core.permissions import REVIEWERS, requires
 from learning.org.models import UnitKind
 from learning.review import dashboards
-from learning.review.charts import bar_chart
+from learning.review.charts import bar_chart, value_text
 from learning.study.progress import StudyState
 
 bp = Blueprint("follow", __name__)
+CHART_BARS = 40
+
+
+@bp.app_template_filter("share")
+def _share(value: float | None) -> str:
+    """A percentage as the follow-up pages show it: 33.3%, 50%, or – (nothing to count)."""
+    return value_text(value)
+
+
+@bp.app_template_filter("score")
+def _score(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
 
 
 def _campaign(campaign_id: int) -> Campaign:
@@ -49,10 +61,13 @@ def index():
 def campaign(campaign_id: int, unit_id: int | None = None):
     found = _campaign(campaign_id)
     page = dashboards.campaign_dashboard(current_user, found, _unit(unit_id, found), vietnam_today())
+    charted = page.rows
+    if len(charted) > CHART_BARS:  # a province's 500 organisations: the chart shows those lagging most
+        charted = sorted(charted, key=lambda row: row.figures.completion(page.lesson_count) or 0.0)[:CHART_BARS]
     chart = bar_chart([(row.unit.name, row.figures.completion(page.lesson_count),
-                        url_for("follow.campaign", campaign_id=found.id, unit_id=row.unit.id)) for row in page.rows])
-    return render_template("review/dashboard.html", page=page, chart=chart, today=vietnam_today(),
-                           state_names=_state_names())
+                        url_for("follow.campaign", campaign_id=found.id, unit_id=row.unit.id)) for row in charted])
+    return render_template("review/dashboard.html", page=page, chart=chart, charted_all=charted is page.rows,
+                           today=vietnam_today(), state_names=_state_names())
 
 
 @bp.route("/campaigns/<int:campaign_id>/lagging")
