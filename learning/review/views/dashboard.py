@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from learning.campaigns.access import can_view_campaign
 from learning.campaigns.models import Campaign
@@ -67,7 +68,7 @@ def campaign(campaign_id: int, unit_id: int | None = None):
     chart = bar_chart([(row.unit.name, row.figures.completion(page.lesson_count),
                         url_for("follow.campaign", campaign_id=found.id, unit_id=row.unit.id)) for row in charted])
     return render_template("review/dashboard.html", page=page, chart=chart, charted_all=charted is page.rows,
-                           today=vietnam_today(), state_names=_state_names())
+                           today=vietnam_today(), badges=_badges())
 
 
 @bp.route("/campaigns/<int:campaign_id>/lagging")
@@ -91,6 +92,12 @@ def print_sheet(unit_id: int):
     wide = max((page.lesson_count for page in pages), default=0) > 6
     return render_template("review/print.html", unit=unit, pages=pages, today=vietnam_today(),
                            state_names=_state_names(), marks=dashboards.STATE_MARKS, wide=wide)
+
+
+def _badges() -> dict[StudyState, Markup]:
+    """Each state's badge, made once per page: a cell's page shows one per member and lesson."""
+    return {state: Markup('<span class="state state-{}">{}</span>').format(state.value, str(state.label))
+            for state in StudyState}
 
 
 def _state_names() -> dict[StudyState, str]:
