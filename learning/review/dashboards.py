@@ -156,18 +156,27 @@ def campaign_lessons_of(campaign: Campaign) -> list[tuple[Lesson, LessonVersion]
     return [(lesson, version) for lesson, version in rows]
 
 
-def units_beneath(campaign: Campaign, root: Unit) -> dict[int, tuple[str, str]]:
-    """Unit id → (path, kind) of every unit beneath `root` (itself included)
-    that the campaign binds: one query over the units, the campaign's few
-    paths written into it."""
+class Beneath(dict):
+    """Unit id → (path, kind) of every unit beneath a root (itself included)
+    that a campaign binds; `ids` is the same set as a subquery, for the
+    statements that sum over them (no long list of parameters)."""
+    ids = None
+
+
+def units_beneath(campaign: Campaign, root: Unit) -> Beneath:
+    """The units beneath `root` that the campaign binds: one query over the
+    units, the campaign's few paths written into it."""
     assigned = [path for path in db.session.scalars(
         select(Unit.path).join(campaign_units, campaign_units.c.unit_id == Unit.id)
         .where(campaign_units.c.campaign_id == campaign.id, Unit.path != "")) if path]
+    found = Beneath()
     if not assigned or not root.path:
-        return {}
-    rows = db.session.execute(select(Unit.id, Unit.path, Unit.kind).where(
-        Unit.path.like(root.path + "%"), or_(*(Unit.path.like(path + "%") for path in assigned))))
-    return {unit_id: (path, kind) for unit_id, path, kind in rows}
+        return found
+    condition = [Unit.path.like(root.path + "%"), or_(*(Unit.path.like(path + "%") for path in assigned))]
+    found.update({unit_id: (path, kind) for unit_id, path, kind in db.session.execute(
+        select(Unit.id, Unit.path, Unit.kind).where(*condition))})
+    found.ids = select(Unit.id).where(*condition)
+    return found
 
 
 def _sums(*columns):
@@ -181,13 +190,13 @@ def _figures(members: int, started, completed, on_time, scored, score_sum) -> Fi
                    float(score_sum or 0.0))
 
 
-def unit_figures(units: dict[int, tuple[str, str]], lesson_ids: list[int]) -> dict[int, Figures]:
+def unit_figures(units: Beneath, lesson_ids: list[int]) -> dict[int, Figures]:
     """Unit id → the figures of its own members, for these units: two
     grouped queries, each reading index entries of these units only (members
     by ix_users_unit_rated, roll-ups by their key)."""
     if not units:
         return {}
-    ids = list(units)
+    ids = units.ids
     users, rollups = User.__table__, LessonRollup.__table__
     found = {unit_id: Figures(members=count) for unit_id, count in db.session.execute(
         select(users.c.unit_id, func.count())
@@ -202,13 +211,13 @@ def unit_figures(units: dict[int, tuple[str, str]], lesson_ids: list[int]) -> di
     return found
 
 
-def _lesson_figures(units: dict[int, tuple[str, str]], lessons, members: int) -> list[LessonRow]:
+def _lesson_figures(units: Beneath, lessons, members: int) -> list[LessonRow]:
     rollups = LessonRollup.__table__
     sums = {}
     if units:
         sums = {lesson_id: rest for lesson_id, *rest in db.session.execute(
             select(*_sums(rollups.c.lesson_id))
-            .where(rollups.c.unit_id.in_(list(units)), rollups.c.lesson_id.in_([lesson.id for lesson, _v in lessons]))
+            .where(rollups.c.unit_id.in_(units.ids), rollups.c.lesson_id.in_([lesson.id for lesson, _v in lessons]))
             .group_by(rollups.c.lesson_id))}
     return [LessonRow(lesson, version, _figures(members, *sums.get(lesson.id, (0, 0, 0, 0, 0.0))))
             for lesson, version in lessons]
