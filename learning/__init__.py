@@ -91,21 +91,27 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Each area brings its blueprint(s); their names (auth, learn, quiz, edit,
-    campaigns, follow, misc) are the URL names' prefixes templates and tests use."""
+    campaigns, members, activation, follow, misc, org_admin) are the URL names' prefixes templates and tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
     from learning.lessons import views as lessons
+    from learning.org import admin_views as org_admin
     from learning.org import views as org
+    from learning.review.views import audit, members
     from learning.review.views import dashboard as follow_up
     from learning.study import quiz_views
     from learning.study import views as study
 
     app.register_blueprint(org.bp)
+    app.register_blueprint(org.activation_bp)
     app.register_blueprint(study.bp)
     app.register_blueprint(lessons.bp, url_prefix="/edit")
     app.register_blueprint(core.bp)
     app.register_blueprint(quiz_views.bp)
     app.register_blueprint(campaigns.bp, url_prefix="/campaigns")
+    app.register_blueprint(members.bp, url_prefix="/review/members")
+    app.register_blueprint(org_admin.bp, url_prefix="/org")
+    app.register_blueprint(audit.bp)
     app.register_blueprint(follow_up.bp, url_prefix="/follow-up")
 
 
@@ -114,6 +120,7 @@ def _register_template_globals(app: Flask) -> None:
     from learning.lessons.authoring import KINDS
     from learning.lessons.labels import document_kind_label, question_kind_label
     from learning.lessons.models import LessonState
+    from learning.org.models import UnitKind
     from learning.study.progress import StudyState
 
     app.jinja_env.globals.update(
@@ -126,4 +133,7 @@ def _register_template_globals(app: Flask) -> None:
         is_editor=permissions.is_editor,
         manages_campaigns=permissions.manages_campaigns,
         is_reviewer=permissions.is_reviewer,
+        unit_kind_label=UnitKind.label_of,
+        role_label=permissions.Role.label_of,
+        is_admin=permissions.is_admin,
     )

@@ -1,4 +1,4 @@
-"""The command line: each area's commands (`flask content|db|user|attempts ...`),
+"""The command line: each area's commands (`flask content|db|user|org|attempts ...`),
 and the two that span areas: `setup` (what `make run` does before serving)
 and `demo`. Every command that writes commits once (core.lifecycle)."""
 from __future__ import annotations
@@ -17,7 +17,7 @@ from learning.core.lifecycle import one_transaction
 from learning.lessons import publishing
 from learning.lessons.cli import content_cli, report
 from learning.lessons.models import Lesson
-from learning.org.cli import user_cli
+from learning.org.cli import org_cli, user_cli
 from learning.study.cli import attempts_cli, study_cli
 
 
@@ -30,6 +30,7 @@ def demo_command() -> None:
     demo.load_demo_organisation()
     if db.session.scalar(select(func.count()).select_from(Lesson)):
         demo.load_demo_campaigns(vietnam_today())
+        demo.load_demo_study()
     click.echo(_("Demo organisation loaded."))
 
 
@@ -53,9 +54,10 @@ def setup_command(with_demo: bool) -> None:
     if with_demo and not demo.is_loaded():
         demo.load_demo_organisation()
         demo.load_demo_campaigns(vietnam_today())
+        demo.load_demo_study()
         click.echo(_("Demo organisation loaded."))
 
 
 def init_app(app: Flask) -> None:
-    for command in (content_cli, db_cli, user_cli, attempts_cli, study_cli, demo_command, setup_command):
+    for command in (content_cli, db_cli, user_cli, org_cli, attempts_cli, study_cli, demo_command, setup_command):
         app.cli.add_command(command)

@@ -3,15 +3,15 @@ Base.metadata knows every table: for Alembic and the tests. Nothing in
 learning/ imports this module (the import contract says so)."""
 import learning.core.ratelimit  # noqa: F401  (the rate_limit_counters table)
 from learning.audit.models import AuditEntry
-from learning.campaigns.models import Campaign, campaign_lessons, campaign_units
+from learning.campaigns.models import Campaign, DueDateExtension, campaign_lessons, campaign_units
 from learning.lessons.models import Lesson, LessonVersion, Question
-from learning.org.models import ROLES, UNIT_KINDS, RoleGrant, SignIn, Unit, User
+from learning.org.models import ROLES, UNIT_KINDS, ActivationCode, RoleGrant, SignIn, Unit, User
 from learning.study.models import Answer, Attempt, AttemptAllowance, LessonProgress, LessonRollup
 
 __all__ = [
     "AuditEntry",
-    "Campaign", "campaign_lessons", "campaign_units",
+    "Campaign", "DueDateExtension", "campaign_lessons", "campaign_units",
     "Lesson", "LessonVersion", "Question",
-    "UNIT_KINDS", "Unit", "ROLES", "RoleGrant", "SignIn", "User",
+    "UNIT_KINDS", "Unit", "ROLES", "RoleGrant", "SignIn", "User", "ActivationCode",
     "Answer", "Attempt", "AttemptAllowance", "LessonProgress", "LessonRollup",
 ]

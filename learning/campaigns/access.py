@@ -1,7 +1,10 @@
-"""Who may see study campaigns: editors and admins any; a reviewer (a unit's
-secretary) every campaign that binds members they review: one assigned to a
-unit of their scope, or to a unit above it (created by a committee above
-them), so a cell's secretary follows the province's campaigns too."""
+"""Who may see and manage study campaigns: editors and admins any; a
+reviewer (a unit's secretary) sees every campaign that binds members they
+review: one assigned to a unit of their scope, or to a unit above it
+(created by a committee above them), so a cell's secretary follows the
+province's campaigns too; and manages (edits, extends, closes) those that a
+reviewer made (its owner unit in their scope): a campaign the propaganda
+commission assigned is theirs to follow, not to change."""
 from __future__ import annotations
 
 from sqlalchemy import exists, select, true
@@ -10,7 +13,7 @@ from learning.campaigns.models import Campaign, campaign_units
 from learning.core import db
 from learning.core.permissions import is_editor
 from learning.org.models import Unit
-from learning.org.scope import reaches
+from learning.org.scope import reaches, reviews_unit
 
 
 def visible_to(user):
@@ -27,3 +30,10 @@ def can_view_campaign(user, campaign: Campaign) -> bool:
     if is_editor(user):
         return True
     return bool(db.session.scalar(select(visible_to(user)).where(Campaign.id == campaign.id)))
+
+
+def can_manage_campaign(user, campaign: Campaign) -> bool:
+    if is_editor(user):
+        return True
+    return (campaign.owner_unit is not None and reviews_unit(user, campaign.owner_unit)
+            and can_view_campaign(user, campaign))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.core.db import Base, utcnow
@@ -56,3 +56,22 @@ class Campaign(Base):
         if today < self.opens_on:
             return CampaignPhase.UPCOMING
         return CampaignPhase.CLOSED if today > self.closes_on else CampaignPhase.OPEN
+
+
+class DueDateExtension(Base):
+    """A later due date for one member and one lesson, granted by a reviewer
+    with a reason. Never deleted (the audit log and the evaluation read them):
+    a new one for the same member and lesson replaces the previous one (the
+    latest wins). campaigns.binding reads it; an extension never brings a due
+    date earlier than the campaigns' own."""
+
+    __tablename__ = "due_date_extensions"
+    __table_args__ = (Index("ix_due_date_extensions_member_lesson", "user_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
+    due_on: Mapped[date]  # a day of Vietnam's calendar, inclusive
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)

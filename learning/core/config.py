@@ -49,6 +49,13 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = "10 per minute"  # per account and address
     LOGIN_RATE_LIMIT_PER_ADDRESS = "200 per minute"
+    # Activation codes (org.activation): how long a printed code lasts, and
+    # how often codes may be tried (a whole cell meeting activates from one
+    # Wi-Fi; a code has 74 bits of randomness, so the limits only bound load).
+    ACTIVATION_CODE_DAYS = 30
+    ACTIVATION_RATE_LIMIT_PER_ADDRESS = "60 per minute"
+    ACTIVATION_RATE_LIMIT_PER_CODE = "5 per minute"  # one code, from any address
+    ACTIVATION_RATE_LIMIT = "600 per minute"  # every code attempt, from everywhere
 
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # a lesson source is a few tens of KB
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from learning.core.db import Base, utcnow
 from learning.core.enums import LabelledEnum
 from learning.core.permissions import Role
-from learning.org.names import sort_key
+from learning.org.names import folded, sort_key
 
 
 class UnitKind(LabelledEnum):
@@ -70,6 +70,9 @@ class User(Base):
     # Vietnamese order (org.names.sort_key), kept with the name: lists of
     # members sort on it in the database. Core inserts must set it too.
     name_key: Mapped[str] = mapped_column(NAME_KEY_TYPE, index=True, default="")
+    # The name without case or diacritics (org.names.folded): what reviewers
+    # search members by. Kept with the name like name_key; Core inserts set it too.
+    search_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     party_card_number: Mapped[str | None] = mapped_column(String(20), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -114,6 +117,7 @@ class User(Base):
     @validates("full_name")
     def _keep_name_key(self, _field: str, full_name: str) -> str:
         self.name_key = sort_key(full_name)
+        self.search_name = folded(full_name)[:120]
         return full_name
 
     def __repr__(self) -> str:
@@ -148,3 +152,23 @@ class RoleGrant(Base):
 
     user: Mapped[User] = relationship(back_populates="grants")
     unit: Mapped[Unit | None] = relationship()
+
+
+class ActivationCode(Base):
+    """A one-time code a reviewer prints for a member, who opens /activate
+    with it and chooses a password (an imported account has none that works;
+    a forgotten password is replaced the same way). Only a hash of the code
+    is kept (org.codes says why SHA-256): the printed sheet is the only place
+    the code ever appears. A new code revokes the member's earlier unused
+    ones; a code is used once, and expires."""
+
+    __tablename__ = "activation_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

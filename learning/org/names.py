@@ -30,6 +30,16 @@ def tidy(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).split())
 
 
+def folded(text: str) -> str:
+    """`Nguyễn  Văn ĐỨC` → `nguyen van duc`: what a name is searched by, and
+    what a query is turned into, so typing without diacritics finds it. The
+    same folding as lessons.search.fold (authoring.text.comparable with
+    ignore_diacritics), which this layer may not import; a test keeps the two
+    equal."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", tidy(text).casefold()) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare.replace("đ", "d"))
+
+
 def _syllable(word: str) -> tuple[str, str]:
     """(letter codes, tone code) of one word."""
     letters, tone = [], "0"

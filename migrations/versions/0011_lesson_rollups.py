@@ -9,13 +9,13 @@ subtree instead of reading every member's progress. The table is filled from
 lesson_progress here, as `flask study rebuild-rollups` would.
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0010
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0011'
-down_revision = '0007'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -241,3 +241,23 @@ def test_every_kind_has_its_three_templates():
     for kind in KINDS.values():
         for folder in ("study/quiz/answer", "study/quiz/review", "lessons/preview"):
             assert (templates / folder / f"{kind.template}.html").is_file(), (kind.code, folder)
+
+
+# -- model answers (demo data, benchmarks) -----------------------------------------
+
+@pytest.mark.parametrize(("code", "sources"), [
+    ("single", {"choices": ("[ ] Hai", "[x] Ba", "[ ] Bốn")}),
+    ("multiple", {"choices": ("[x] Một", "[ ] Hai", "[x] Ba")}),
+    ("true_false", {"answer": ["Sai"]}),
+    ("short_text", {"answer": ["Nghị quyết 57"]}),
+])
+def test_a_kinds_model_values_earn_full_credit(code, sources):
+    choices = sources.pop("choices", ())
+    data, problems = build(code, choices=choices, **sources)
+    assert problems == []
+    kind = KINDS[code]
+    assert kind.grade(data, kind.read_response(data, kind.model_values(data))) == FULL
+
+
+def test_a_reflection_has_no_model_answer():
+    assert KINDS["reflection"].model_values({"min_words": 0, "max_words": 500}) == []

@@ -66,7 +66,7 @@ def test_a_bad_date_is_refused_with_the_message_on_its_field(client, manager, pu
     lesson = publish_file()
     response = client.submit("/campaigns/new", _form(lesson, tree, "01/01/2031", typed))
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 400
     field = _field(html, "closes_on")
     assert 'aria-invalid="true"' in field and 'aria-describedby="closes_on-error' in field
     assert f'value="{typed}"' in field  # what was typed stays, to be corrected

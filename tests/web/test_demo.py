@@ -48,3 +48,19 @@ def test_setup_with_demo_loads_lessons_and_campaigns_once(app):
     db.session.expire_all()
     assert len(db.session.scalars(select(Campaign)).all()) == 2
     assert runner.invoke(args=["demo"]).exit_code != 0  # refuses to load it twice
+
+
+def test_the_demo_gives_reviewers_something_to_follow(app):
+    """Codes for rosters, a committee reviewing each grassroots organisation,
+    and study under way, through the real operations."""
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["setup", "--demo"]).exit_code == 0
+    codes = set(db.session.scalars(select(Unit.code).where(Unit.kind == "cell")))
+    assert codes == {"TL-DT", "TL-KN", "QT-KP1", "QT-KP2"}
+    committee = authenticate(demo.COMMITTEE_PHONES["TL"], demo.DEMO_PASSWORD)
+    cells = db.session.scalars(select(Unit).where(Unit.code.in_(["TL-DT", "TL-KN", "QT-KP1"]))).all()
+    assert [reviews_unit(committee, cell) for cell in sorted(cells, key=lambda c: c.code)] == [False, True, True]
+    from learning.models import Attempt, LessonProgress
+    assert db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.status == "submitted")) >= 8
+    waiting = select(func.count()).select_from(LessonProgress).where(LessonProgress.reflection_submitted_at.is_not(None))
+    assert db.session.scalar(waiting) >= 4

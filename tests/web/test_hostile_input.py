@@ -11,12 +11,15 @@ differently."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 from sqlalchemy import func, select
 
+from learning.campaigns import operations as campaigns
 from learning.core import db
+from learning.core.clock import vietnam_today
 from learning.core.db import Base
 from learning.core.input import (
     INT32_MAX,
@@ -42,11 +45,28 @@ POST_ROUTES = {
     "quiz.save_answers": "member",
     "quiz.submit": "member",
     "campaigns.new": "reviewer",
+    "campaigns.edit": "reviewer",
+    "campaigns.extend": "reviewer",
+    "campaigns.close": "reviewer",
+    "members.extra_attempt": "reviewer",
+    "members.extend_due": "reviewer",
     "edit.new": "editor",
     "edit.lesson": "editor",
     "edit.live_preview": "editor",
     "edit.archive": "editor",
     "edit.restore": "editor",
+    "auth.activate": "anonymous",
+    "activation.issue": "reviewer",
+    "activation.issue_one": "reviewer",
+    "org_admin.create_top": "admin",
+    "org_admin.create_child": "reviewer",
+    "org_admin.edit": "reviewer",
+    "org_admin.move": "admin",
+    "org_admin.merge": "admin",
+    "org_admin.close": "admin",
+    "org_admin.move_members": "admin",
+    "org_admin.grant": "reviewer",
+    "org_admin.revoke": "admin",
 }
 
 NUL = "a\x00b"
@@ -62,9 +82,23 @@ def _forms(ctx) -> dict[str, dict[str, list[str]]]:
         "campaigns.new": {"title": ["Đợt học"], "description": ["Mô tả"], "opens_on": ["2030-01-01"],
                           "closes_on": ["2030-02-01"], "lessons": [str(ctx["lesson"].id)],
                           "units": [str(ctx["tree"]["cell_a"].id)]},
+        "campaigns.edit": {"title": ["Đợt học (sửa)"], "description": ["Mô tả"], "lessons": [str(ctx["lesson"].id)],
+                           "units": [str(ctx["tree"]["cell_a"].id)]},
+        "campaigns.extend": {"closes_on": ["2031-01-01"]},
+        "members.extra_attempt": {"reason": ["Ốm trong đợt học"]},
+        "members.extend_due": {"due_on": ["2031-01-01"], "reason": ["Đi công tác"]},
         "edit.new": {"source": [source], "action": ["save"], "revision": [""]},
         "edit.lesson": {"source": [source], "action": ["save"], "revision": [str(ctx["lesson"].draft_revision)]},
         "edit.live_preview": {"source": [source], "lesson_id": [str(ctx["lesson"].id)]},
+        "auth.activate": {"code": ["ABCDE-23456-FGHJK"], "password": [PASSWORD], "confirm": [PASSWORD]},
+        "activation.issue": {"who": ["selected"], "member": [str(ctx["member"].id)]},
+        "org_admin.create_top": {"name": ["Tỉnh ủy Mới"], "kind": ["province"], "code": ["tm"]},
+        "org_admin.create_child": {"name": ["Tổ đảng 1"], "kind": ["group"], "code": ["td1"]},
+        "org_admin.edit": {"name": ["Chi bộ A mới"], "code": ["cba"]},
+        "org_admin.move": {"target_id": [str(ctx["tree"]["province"].id)]},
+        "org_admin.merge": {"target_code": [str(ctx["tree"]["cell_b"].id)]},
+        "org_admin.move_members": {"member": [str(ctx["member"].id)], "target_id": [str(ctx["tree"]["cell_b"].id)]},
+        "org_admin.grant": {"person": [ctx["member"].phone], "role": ["reviewer"]},
     }
 
 
@@ -147,13 +181,15 @@ def _json_bodies(key: str) -> dict[str, bytes]:
 @pytest.fixture
 def walk(app, client, make_user, tree, publish_file, monkeypatch):
     """A published lesson, a member with an open attempt and one saved
-    answer, an editor, a reviewer; and sign-in limits high enough for the
+    answer, an editor, a reviewer with a campaign of their cell; and sign-in limits high enough for the
     walk's hundreds of sign-ins, still counted (what was typed is in the
     counter's key, so the storage sees the hostile input too)."""
     monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "1000000 per minute")
     monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_PER_ADDRESS", "1000000 per minute")
+    for limit in ("ACTIVATION_RATE_LIMIT", "ACTIVATION_RATE_LIMIT_PER_ADDRESS", "ACTIVATION_RATE_LIMIT_PER_CODE"):
+        monkeypatch.setitem(app.config, limit, "1000000 per minute")
     lesson = publish_file()
-    users = {role: make_user(role=role, name=f"Người {role}") for role in ("member", "reviewer", "editor")}
+    users = {role: make_user(role=role, name=f"Người {role}") for role in ("member", "reviewer", "editor", "admin")}
     signed_in = _sign_in(client, users["member"])
     signed_in.submit(f"/lessons/{lesson.slug}/quiz", token_from=f"/lessons/{lesson.slug}")
     attempt = db.session.scalars(select(Attempt)).one()
@@ -162,8 +198,12 @@ def walk(app, client, make_user, tree, publish_file, monkeypatch):
                                                        "action": "save"})
     assert saved.status_code == 200
     client.submit("/logout", token_from="/")
+    today = vietnam_today()
+    campaign = campaigns.create_campaign(users["reviewer"], campaigns.CampaignInput(
+        "Đợt học", "", today, today + timedelta(days=30), [lesson.id], [tree["cell_a"].id]))
+    db.session.commit()
     return {"app": app, "client": client, "users": users, "member": users["member"], "lesson": lesson,
-            "attempt": attempt, "tree": tree, "question": question,
+            "attempt": attempt, "tree": tree, "question": question, "campaign": campaign,
             "text_question": next(q for q in attempt.version.questions if q.kind == "short_text")}
 
 
@@ -174,7 +214,10 @@ def _sign_in(client, user):
 
 
 def _url(app, endpoint: str, ctx) -> str:
-    values = {"lesson_id": ctx["lesson"].id, "slug": ctx["lesson"].slug, "attempt_id": ctx["attempt"].id}
+    reviewer_grant = next(g for g in ctx["users"]["reviewer"].grants if g.role == "reviewer")
+    values = {"lesson_id": ctx["lesson"].id, "slug": ctx["lesson"].slug, "attempt_id": ctx["attempt"].id,
+              "campaign_id": ctx["campaign"].id, "unit_id": ctx["tree"]["cell_a"].id, "member_id": ctx["member"].id,
+              "grant_id": reviewer_grant.id}
     [rule] = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
     return rule.build({arg: values[arg] for arg in rule.arguments})[1]
 
@@ -299,9 +342,9 @@ def test_no_hostile_body_gets_a_500_and_a_refused_one_changes_nothing(walk, endp
 
 HOSTILE_URL_VALUES = [
     {"lesson_id": INT32_MAX + 1, "number": INT32_MAX + 1, "attempt_id": INT32_MAX + 1, "campaign_id": INT32_MAX + 1,
-     "slug": "a\x00b", "code": "\x00"},
-    {"lesson_id": 2 ** 70, "number": 2 ** 70, "attempt_id": 2 ** 70, "campaign_id": 2 ** 70, "slug": "\x00",
-     "code": "vi"},
+     "unit_id": INT32_MAX + 1, "member_id": INT32_MAX + 1, "grant_id": INT32_MAX + 1, "slug": "a\x00b", "code": "\x00"},
+    {"lesson_id": 2 ** 70, "number": 2 ** 70, "attempt_id": 2 ** 70, "campaign_id": 2 ** 70, "unit_id": 2 ** 70,
+     "member_id": 2 ** 70, "grant_id": 2 ** 70, "slug": "\x00", "code": "vi"},
 ]
 HOSTILE_QUERY = "?q=a%00b&to=%00&from=99999999999999999999&next=/%00"
 
@@ -510,6 +553,7 @@ def test_a_campaign_with_nul_gives_the_form_back_with_a_message(walk):
     client = walk["client"]
     _sign_in(client, walk["users"]["reviewer"])
     form = _forms(walk)["campaigns.new"]
+    campaigns_before = db.session.scalar(select(func.count()).select_from(Campaign))  # the walk's own
     for field in form:
         response = client.submit("/campaigns/new", {**form, field: [NUL]})
         assert response.status_code == 400, field
@@ -517,7 +561,7 @@ def test_a_campaign_with_nul_gives_the_form_back_with_a_message(walk):
         assert f'id="{field}-error">' in page and "có ký tự không thể lưu" in page, field
         assert 'value="Đợt học"' in page or field == "title"  # the rest is kept
         assert "\x00" not in page
-    assert db.session.scalar(select(func.count()).select_from(Campaign)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == campaigns_before
     assert client.submit("/campaigns/new", form).status_code == 302  # the same form, clean, is taken
 
 
@@ -525,12 +569,13 @@ def test_a_campaign_with_a_damaged_lesson_or_unit_number_is_refused(walk):
     client = walk["client"]
     _sign_in(client, walk["users"]["reviewer"])
     form = _forms(walk)["campaigns.new"]
+    campaigns_before = db.session.scalar(select(func.count()).select_from(Campaign))  # the walk's own
     for value in ("²", "9" * 5000, str(2 ** 70), "١", "abc"):
         for field in ("lessons", "units"):
             response = client.submit("/campaigns/new", {**form, field: [value]})
             assert response.status_code == 400, (field, value)
             assert f'id="{field}-error">' in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(Campaign)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == campaigns_before
 
 
 # -- the checks themselves (pure) -----------------------------------------------------

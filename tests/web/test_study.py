@@ -513,14 +513,16 @@ def test_reviewer_assigns_only_within_their_units(client, login, make_user, less
     form = {"title": "Đợt của chi bộ", "opens_on": today.isoformat(), "closes_on": (today + timedelta(days=3)).isoformat(),
             "lessons": [str(lesson.id)], "units": [str(tree["cell_b"].id)]}
     refused = client.submit("/campaigns/new", form)
-    assert refused.status_code == 200 and "đơn vị mình phụ trách" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "đơn vị mình phụ trách" in refused.get_data(as_text=True)
     form["units"] = [str(tree["cell_a"].id)]
     assert client.submit("/campaigns/new", form).status_code == 302
 
 
 def test_campaign_form_reports_each_field(client, login, make_user):
     login(make_user(role="editor", phone="0944444444"))
-    html = client.submit("/campaigns/new", {"title": "", "opens_on": "31/02/2026", "closes_on": ""}).get_data(as_text=True)
+    response = client.submit("/campaigns/new", {"title": "", "opens_on": "31/02/2026", "closes_on": ""})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
     for message in ("Nhập tiêu đề", "dd/mm/yyyy", "Chọn ít nhất một bài học", "Chọn ít nhất một đơn vị"):
         assert message in html
 

@@ -1,7 +1,8 @@
 """Question kinds: one module each, one instance each in KINDS.
 
 Each kind has one home for everything about it (building its data, grading,
-reading a response, saying why a response cannot be submitted). Adding a
+reading a response, saying why a response cannot be submitted, showing a
+response to a reviewer as text). Adding a
 kind is adding its module and listing it here, plus its three templates;
 nothing else branches on kinds. The registry is checked when this module is
 imported, so a kind without a name or with an alias another kind uses stops

@@ -105,6 +105,15 @@ class QuestionKind:
         text = (values[0] if values else "").strip()
         return text[:MAX_TEXT_ANSWER] or None
 
+    def response_text(self, data: Mapping[str, Any], response: Any) -> str:
+        """A stored response as a reviewer reads it (plain text; "" when
+        unanswered). Text kinds give the text itself."""
+        return response if isinstance(response, str) else ""
+    def model_values(self, data: Mapping[str, Any]) -> list[str]:
+        """Form values that answer the question rightly (demo data, benchmarks);
+        [] when no answer is right or wrong (a reflection)."""
+        return []
+
     def submission_problem(self, data: Mapping[str, Any], response: Any) -> str | None:
         """Why this response cannot be submitted yet (a reflection outside its
         word limits), or None. Time running out submits it anyway."""

@@ -48,6 +48,11 @@ class _ChoiceKind(QuestionKind):
         known = {choice["key"] for choice in data["choices"]}
         return sorted({value for value in values if value in known})
 
+    def response_text(self, data: Mapping[str, Any], response: Any) -> str:
+        """The chosen choices' texts, in the author's order, each after its letter."""
+        chosen = set(_as_keys(response))
+        return "; ".join(f"{choice['key']}. {choice['text']}" for choice in data["choices"] if choice["key"] in chosen)
+
     @staticmethod
     def correct_keys(data: Mapping[str, Any]) -> set[str]:
         return {choice["key"] for choice in data["choices"] if choice["correct"]}
@@ -93,6 +98,9 @@ class SingleChoice(_ChoiceKind):
         """`response` is the key of the chosen choice ("a", "b"...), or None."""
         return FULL_CREDIT if response in self.correct_keys(data) else NO_CREDIT
 
+    def model_values(self, data: Mapping[str, Any]) -> list[str]:
+        return sorted(self.correct_keys(data))[:1]
+
     def read_response(self, data: Mapping[str, Any], values: list[str]) -> str | None:
         keys = self._valid_keys(data, values[:1])
         return keys[0] if keys else None
@@ -111,6 +119,9 @@ class MultipleChoice(_ChoiceKind):
         box, and the paper quizzes members know are marked this way."""
         chosen = set(_as_keys(response))
         return FULL_CREDIT if chosen == self.correct_keys(data) else NO_CREDIT
+
+    def model_values(self, data: Mapping[str, Any]) -> list[str]:
+        return sorted(self.correct_keys(data))
 
     def read_response(self, data: Mapping[str, Any], values: list[str]) -> list[str] | None:
         return self._valid_keys(data, values) or None

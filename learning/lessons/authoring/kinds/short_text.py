@@ -50,6 +50,9 @@ class ShortText(QuestionKind):
         problems += problem
         return {"answers": answers, "ignore_diacritics": ignore_diacritics}, problems
 
+    def model_values(self, data: Mapping[str, Any]) -> list[str]:
+        return [data["answers"][0]]
+
     def grade(self, data: Mapping[str, Any], response: Any) -> Fraction:
         """`response` is the member's text. Case, spacing and the Unicode form
         never matter; diacritics only matter unless the question ignores them."""

@@ -42,5 +42,12 @@ class TrueFalse(QuestionKind):
         """`response` is True or False; anything else (no answer) earns nothing."""
         return FULL_CREDIT if isinstance(response, bool) and response == data["answer"] else NO_CREDIT
 
+    def response_text(self, data: Mapping[str, Any], response: Any) -> str:
+        if not isinstance(response, bool):
+            return ""
+        return _("True") if response else _("False")
+    def model_values(self, data: Mapping[str, Any]) -> list[str]:
+        return ["true" if data["answer"] else "false"]
+
     def read_response(self, data: Mapping[str, Any], values: list[str]) -> bool | None:
         return {"true": True, "false": False}.get(values[0] if values else "")

@@ -1,0 +1,95 @@
+"""The audit log: written by the operations themselves, append-only, read and
+filtered by admins only."""
+import html
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from learning.audit.log import changes, record
+from learning.audit.models import AuditEntry, AuditKind
+from learning.core import db
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user("admin", name="Trần Quản Trị")
+
+
+def _entries(page: str) -> int:
+    return page.count('class="audit-entry"')
+
+
+def test_an_entry_keeps_names_and_the_unit_path_as_they_were(app, tree, make_user):
+    member = make_user(name="Lò Văn Cũ")
+    record(AuditKind.MEMBER_CHANGED, actor=None, unit=tree["cell_a"], subject=member,
+           before={"phone": "0900000001"}, after={"phone": "0900000002"})
+    db.session.commit()
+    tree["cell_a"].name = "Chi bộ Mới"
+    member.full_name = "Lò Văn Mới"
+    db.session.commit()
+    entry = db.session.scalars(select(AuditEntry)).one()
+    assert (entry.unit_name, entry.subject_name, entry.unit_path) == ("Chi bộ A", "Lò Văn Cũ", tree["cell_a"].path)
+    assert entry.actor_id is None and entry.actor_name == ""
+
+
+def test_changes_keep_only_what_changed():
+    assert changes({"name": "A", "code": "X", "kind": "cell"}, {"name": "B", "code": "X", "kind": "cell"}) == (
+        {"name": "A"}, {"name": "B"})
+
+
+def test_only_admins_read_the_log(client, login, make_user):
+    for role in ("member", "reviewer", "editor"):
+        login(make_user(role, name=f"Người {role}"))
+        assert client.get("/audit").status_code == 403
+        client.submit("/logout", token_from="/")
+    assert client.get("/audit").status_code == 302  # anonymous: sent to sign in
+
+
+def test_admins_filter_by_person_unit_kind_and_day(client, login, admin, tree, make_user):
+    member_a = make_user(name="Hoàng Văn Học", member_of=tree["cell_a"])
+    member_b = make_user(name="Phạm Thị Bình", member_of=tree["cell_b"])
+    tree["cell_a"].code = "CB-A"
+    old = datetime(2026, 3, 10, 3, 0, tzinfo=timezone.utc)
+    record(AuditKind.EXTRA_ATTEMPT, actor=admin, unit=tree["cell_a"], subject=member_a, reason="Ốm", at=old)
+    record(AuditKind.GRADE, actor=admin, unit=tree["cell_b"], subject=member_b, after={"points": 8})
+    record(AuditKind.ROLE_GRANTED, actor=admin, unit=tree["grassroots"], after={"role": "reviewer"})
+    db.session.commit()
+    login(admin)
+    everything = client.get("/audit").get_data(as_text=True)
+    assert _entries(everything) == 3 and "Phạm Thị Bình" in everything and "Ốm" in everything
+    assert _entries(client.get("/audit?person=học").get_data(as_text=True)) == 1
+    by_unit = client.get("/audit?unit=cb-a").get_data(as_text=True)
+    assert _entries(by_unit) == 1 and "Hoàng Văn Học" in by_unit
+    assert _entries(client.get("/audit?kind=grade.recorded").get_data(as_text=True)) == 1
+    assert _entries(client.get("/audit?until=10/03/2026").get_data(as_text=True)) == 1
+    assert _entries(client.get("/audit?since=11/03/2026").get_data(as_text=True)) == 2
+    none = client.get("/audit?person=Không Ai").get_data(as_text=True)
+    assert _entries(none) == 0 and "Không có mục nào" in none
+
+
+@pytest.mark.parametrize("query, field_message", [
+    ("since=31/02/2026", "dd/mm/yyyy"),
+    ("unit=KHONG-CO", "KHONG-CO"),
+    ("kind=drop.table", "chọn một loại"),
+    ("before=abc", "số nguyên"),
+])
+def test_bad_filters_are_a_400_naming_the_field(client, login, admin, query, field_message):
+    login(admin)
+    response = client.get(f"/audit?{query}")
+    assert response.status_code == 400 and field_message in response.get_data(as_text=True)
+
+
+def test_the_log_pages_from_newest_to_oldest(client, login, admin, tree):
+    start = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    for n in range(55):
+        record(AuditKind.UNIT_CHANGED, actor=admin, unit=tree["cell_a"], after={"n": n}, at=start + timedelta(hours=n))
+    db.session.commit()
+    login(admin)
+    first = client.get("/audit").get_data(as_text=True)
+    assert _entries(first) == 50 and "<ins>54</ins>" in first and "<ins>4</ins>" not in first
+    [link] = re.findall(r'href="(/audit\?[^"]*before=[0-9]+[^"]*)"', first)
+    second = client.get(html.unescape(link)).get_data(as_text=True)
+    assert _entries(second) == 5 and "<ins>0</ins>" in second and "<ins>54</ins>" not in second
+    assert "before=" not in second.split("</ol>")[-1]  # the last page links no further
