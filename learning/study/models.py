@@ -140,7 +140,9 @@ class LessonRollup(Base):
     __tablename__ = "lesson_rollups"
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), primary_key=True, index=True)
+    # No index of its own on lesson_id: every query names the units first, and
+    # one on lesson_id leads SQLite to read every unit's rows of the lesson.
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), primary_key=True)
     started: Mapped[int] = mapped_column(default=0)
     completed: Mapped[int] = mapped_column(default=0)
     on_time: Mapped[int] = mapped_column(default=0)  # completed by the due date

@@ -34,8 +34,6 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_lesson_rollups_unit_id_units')),
     sa.PrimaryKeyConstraint('unit_id', 'lesson_id', name=op.f('pk_lesson_rollups'))
     )
-    with op.batch_alter_table('lesson_rollups', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_lesson_rollups_lesson_id'), ['lesson_id'], unique=False)
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index('ix_users_unit_rated', ['unit_id', 'active', 'exempt'], unique=False)
     # The progress recorded so far (the same grouping as study.rollups.recompute).
@@ -57,7 +55,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index('ix_users_unit_rated')
-    with op.batch_alter_table('lesson_rollups', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_lesson_rollups_lesson_id'))
-
     op.drop_table('lesson_rollups')
