@@ -91,14 +91,16 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Each area brings its blueprint(s); their names (auth, learn, quiz, edit,
-    campaigns, members, activation, follow, misc, org_admin) are the URL names' prefixes templates and tests use."""
+    campaigns, members, grading, scales, audit, activation, follow, misc, org_admin) are the URL
+    names' prefixes templates and tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
     from learning.lessons import views as lessons
     from learning.org import admin_views as org_admin
     from learning.org import views as org
-    from learning.review.views import audit, members
+    from learning.review.views import audit, grading, members
     from learning.review.views import dashboard as follow_up
+    from learning.review.views import scales as review_scales
     from learning.study import quiz_views
     from learning.study import views as study
 
@@ -110,6 +112,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(quiz_views.bp)
     app.register_blueprint(campaigns.bp, url_prefix="/campaigns")
     app.register_blueprint(members.bp, url_prefix="/review/members")
+    app.register_blueprint(grading.bp, url_prefix="/review")
+    app.register_blueprint(review_scales.bp, url_prefix="/review")
     app.register_blueprint(org_admin.bp, url_prefix="/org")
     app.register_blueprint(audit.bp)
     app.register_blueprint(follow_up.bp, url_prefix="/follow-up")

@@ -6,6 +6,7 @@ from learning.audit.models import AuditEntry
 from learning.campaigns.models import Campaign, DueDateExtension, campaign_lessons, campaign_units
 from learning.lessons.models import Lesson, LessonVersion, Question
 from learning.org.models import ROLES, UNIT_KINDS, ActivationCode, RoleGrant, SignIn, Unit, User
+from learning.review.models import CampaignScale, Grade, GradingLease, Rubric
 from learning.study.models import Answer, Attempt, AttemptAllowance, LessonProgress, LessonRollup
 
 __all__ = [
@@ -14,4 +15,5 @@ __all__ = [
     "Lesson", "LessonVersion", "Question",
     "UNIT_KINDS", "Unit", "ROLES", "RoleGrant", "SignIn", "User", "ActivationCode",
     "Answer", "Attempt", "AttemptAllowance", "LessonProgress", "LessonRollup",
+    "CampaignScale", "Grade", "GradingLease", "Rubric",
 ]

@@ -28,7 +28,7 @@ from learning.lessons.versions import has_reflection
 from learning.org.models import RoleGrant, Unit, UnitKind, User
 from learning.org.scope import covers
 from learning.review.figures import Figures
-from learning.study.models import Answer, Attempt, LessonProgress, LessonRollup
+from learning.study.models import LessonProgress, LessonRollup
 from learning.study.progress import StudyState, study_state
 
 LAGGING_SHOWN = 100  # the lagging units' page lists this many, lowest first
@@ -36,7 +36,8 @@ LAGGING_SHOWN = 100  # the lagging units' page lists this many, lowest first
 # The printed sheet marks each lesson's state with a sign (its legend names them),
 # so that twenty lessons fit across an A4 page.
 STATE_MARKS = {StudyState.NOT_STARTED: "–", StudyState.READING: "○", StudyState.QUIZ_PASSED: "◐",
-               StudyState.REFLECTION_PENDING: "✎", StudyState.COMPLETE: "✓"}
+               StudyState.REFLECTION_PENDING: "✎", StudyState.REFLECTION_NOT_PASSED: "✗",
+               StudyState.REFLECTION_RETURNED: "↺", StudyState.COMPLETE: "✓"}
 
 
 # -- what a page needs --------------------------------------------------------
@@ -182,12 +183,12 @@ def units_beneath(campaign: Campaign, root: Unit) -> Beneath:
 def _sums(*columns):
     rollups = LessonRollup.__table__
     return (*columns, func.sum(rollups.c.started), func.sum(rollups.c.completed), func.sum(rollups.c.on_time),
-            func.sum(rollups.c.scored), func.sum(rollups.c.score_sum))
+            func.sum(rollups.c.awaiting), func.sum(rollups.c.scored), func.sum(rollups.c.score_sum))
 
 
-def _figures(members: int, started, completed, on_time, scored, score_sum) -> Figures:
-    return Figures(members, int(started or 0), int(completed or 0), int(on_time or 0), int(scored or 0),
-                   float(score_sum or 0.0))
+def _figures(members: int, started, completed, on_time, awaiting, scored, score_sum) -> Figures:
+    return Figures(members, int(started or 0), int(completed or 0), int(on_time or 0), int(awaiting or 0),
+                   int(scored or 0), float(score_sum or 0.0))
 
 
 def unit_figures(units: Beneath, lesson_ids: list[int]) -> dict[int, Figures]:
@@ -219,7 +220,7 @@ def _lesson_figures(units: Beneath, lessons, members: int) -> list[LessonRow]:
             select(*_sums(rollups.c.lesson_id))
             .where(rollups.c.unit_id.in_(units.ids), rollups.c.lesson_id.in_([lesson.id for lesson, _v in lessons]))
             .group_by(rollups.c.lesson_id))}
-    return [LessonRow(lesson, version, _figures(members, *sums.get(lesson.id, (0, 0, 0, 0, 0.0))))
+    return [LessonRow(lesson, version, _figures(members, *sums.get(lesson.id, (0, 0, 0, 0, 0, 0.0))))
             for lesson, version in lessons]
 
 
@@ -259,7 +260,7 @@ def campaign_dashboard(user, campaign: Campaign, unit: Unit, today: date) -> Das
 
 def _members(unit: Unit, lessons) -> tuple[list[MemberRow], list[User]]:
     """The unit's own members (Vietnamese order) with each lesson's state:
-    their progress rows, one query; reflections graded, one more."""
+    their progress rows, one query."""
     people = list(db.session.scalars(select(User).where(User.unit_id == unit.id, User.active.is_(True))
                                      .order_by(User.name_key, User.id)))
     rated = [p for p in people if not p.exempt]
@@ -269,15 +270,11 @@ def _members(unit: Unit, lessons) -> tuple[list[MemberRow], list[User]]:
     ids = [p.id for p in rated]
     progress = {(p.user_id, p.lesson_id): p for p in db.session.scalars(
         select(LessonProgress).where(LessonProgress.user_id.in_(ids), LessonProgress.lesson_id.in_(lesson_ids)))}
-    graded = set(db.session.execute(
-        select(Attempt.user_id, Attempt.lesson_id).join(Answer, Answer.attempt_id == Attempt.id)
-        .where(Attempt.user_id.in_(ids), Attempt.lesson_id.in_(lesson_ids), Answer.graded_at.is_not(None))
-        .distinct()).all())
     reflective = {lesson.id: has_reflection(version.id) for lesson, version in lessons}
     rows = []
     for person in rated:
         mine = [progress.get((person.id, lesson.id)) for lesson, _v in lessons]
-        states = [study_state(row, reflective[lesson.id], (person.id, lesson.id) in graded)
+        states = [study_state(row, reflective[lesson.id])
                   for row, (lesson, _v) in zip(mine, lessons)]
         rows.append(MemberRow(person, states, mine))
     return rows, [p for p in people if p.exempt]

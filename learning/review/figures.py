@@ -33,6 +33,7 @@ class Figures:
     started: int = 0
     completed: int = 0
     on_time: int = 0
+    awaiting: int = 0  # reflections waiting for grading
     scored: int = 0
     score_sum: float = 0.0
 
@@ -41,6 +42,7 @@ class Figures:
         self.started += other.started
         self.completed += other.completed
         self.on_time += other.on_time
+        self.awaiting += other.awaiting
         self.scored += other.scored
         self.score_sum += other.score_sum
         return self

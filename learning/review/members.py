@@ -161,13 +161,12 @@ def followup(member: User, today: date) -> Followup:
         if version is None:
             continue
         views = [_attempt_view(a, answers.get(a.id, {}), prompts) for a in attempts if a.lesson_id == lesson_id]
-        graded = any(view.score is not None for item in views for view in item.answers if not view.auto_graded)
         row = progress.get(lesson_id)
         items.append(LessonFollowup(
             lesson=lesson, version=version, due_on=due_on[lesson_id], campaign_due_on=by_campaigns[lesson_id],
             extension=extensions.get(lesson_id) if due_on[lesson_id] > by_campaigns[lesson_id] else None,
             campaigns=[campaigns[cid] for cid in dict.fromkeys(by_lesson[lesson_id])],
-            progress=row, state=study_state(row, bool(reviewed_keys(version.id)), graded), attempts=views,
+            progress=row, state=study_state(row, bool(reviewed_keys(version.id))), attempts=views,
             attempts_allowed=attempts_allowed(member.id, lesson_id, version.quiz_settings),
             extra_attempts=extra_attempts(member.id, lesson_id),
             overdue=today > due_on[lesson_id] and not (row and row.completed_at)))

@@ -197,3 +197,10 @@ def answer_scores(attempt: Attempt) -> dict[str, float | None]:
     """Points per question. Grading is pure and versions never change, so the
     review recomputes them rather than storing a copy at submission."""
     return grade_attempt(quiz_questions(attempt.version_id).values(), saved_responses(attempt)).per_question
+
+
+def reviewer_grades(attempt: Attempt) -> dict[str, Answer]:
+    """The attempt's answers a reviewer has graded (reflections), by question
+    key: their copy of the current grade (score, passed, feedback)."""
+    return {answer.question_key: answer for answer in db.session.scalars(
+        select(Answer).where(Answer.attempt_id == attempt.id, Answer.graded_at.is_not(None)))}

@@ -42,6 +42,11 @@ class LessonProgress(Base):
     read_at: Mapped[datetime | None]
     quiz_passed_at: Mapped[datetime | None]
     reflection_submitted_at: Mapped[datetime | None]
+    # The reviewer's verdict on the reflection that counts (review grades it;
+    # study.reflections writes it here): None while it waits for grading.
+    reflection_graded_at: Mapped[datetime | None]
+    reflection_passed: Mapped[bool | None]
+    reflection_returned_reason: Mapped[str | None] = mapped_column(Text)  # returned for rewriting, and why
     completed_at: Mapped[datetime | None]
     attempts_used: Mapped[int] = mapped_column(default=0)
     counted_percent: Mapped[float | None]  # the score that counts, per the lesson's rule
@@ -104,8 +109,10 @@ class Answer(Base):
     response: Mapped[dict[str, Any]]
     client_seq: Mapped[int] = mapped_column(default=0)
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
-    score: Mapped[float | None]  # a reviewer's grade for a reflection (automatic ones are recomputed)
-    # Reflections (bài thu hoạch) are graded by a reviewer later.
+    # Reflections (bài thu hoạch) are graded by a reviewer later: these mirror
+    # the current grade (review.grading keeps the grades and their history).
+    score: Mapped[float | None]  # the question's points earned (automatic ones are recomputed, never stored)
+    passed: Mapped[bool | None]
     graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     graded_at: Mapped[datetime | None]
     feedback: Mapped[str | None] = mapped_column(Text)
@@ -147,5 +154,6 @@ class LessonRollup(Base):
     completed: Mapped[int] = mapped_column(default=0)
     on_time: Mapped[int] = mapped_column(default=0)  # completed by the due date
     reflected: Mapped[int] = mapped_column(default=0)  # reflection written
+    awaiting: Mapped[int] = mapped_column(default=0)  # reflection written, waiting for grading
     scored: Mapped[int] = mapped_column(default=0)  # with a counted score ...
     score_sum: Mapped[float] = mapped_column(default=0.0)  # ... and their sum, for averages

@@ -5,8 +5,12 @@ submission) read the rows, ask these rules, and write the result.
 
 A lesson is complete when it was read, its quiz passed (by the counted score:
 highest, last, first or average, as the lesson says) and its reflection (if
-any) written; completion records whether it was on time against the
-member's due date (campaigns.binding)."""
+any) written and not found wanting; completion records whether it was on time
+against the member's due date (campaigns.binding), when the member did their
+part: a reflection waiting for grading already counts as done on time, and
+is shown as "waiting for grading" until a reviewer passes it. A reflection
+graded as not passing undoes the completion; a new one (after it was
+returned for rewriting) waits for grading again."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,16 +32,20 @@ class StudyState(LabelledEnum):
     READING = "reading", _l("reading")
     QUIZ_PASSED = "quiz_passed", _l("quiz passed")
     REFLECTION_PENDING = "reflection_pending", _l("reflection waiting for grading")
+    REFLECTION_NOT_PASSED = "reflection_not_passed", _l("reflection not passed")
+    REFLECTION_RETURNED = "reflection_returned", _l("reflection returned for rewriting")
     COMPLETE = "complete", _l("complete")
 
 
-def study_state(progress, needs_reflection: bool, reflection_graded: bool = False) -> StudyState:
+def study_state(progress, needs_reflection: bool) -> StudyState:
     """`progress` is the member's progress row (or None: never opened)."""
     if progress is None or progress.started_at is None:
         return StudyState.NOT_STARTED
     if progress.completed_at:
-        pending = needs_reflection and not reflection_graded
+        pending = needs_reflection and progress.reflection_graded_at is None
         return StudyState.REFLECTION_PENDING if pending else StudyState.COMPLETE
+    if needs_reflection and progress.reflection_passed is False:
+        return StudyState.REFLECTION_RETURNED if progress.reflection_returned_reason else StudyState.REFLECTION_NOT_PASSED
     if progress.quiz_passed_at:
         return StudyState.QUIZ_PASSED
     return StudyState.READING
@@ -58,6 +66,7 @@ class AttemptOutcome:
 
 # The columns a graded attempt changes; the others (started_at, read_at) belong to reading.
 ROLL_UP_COLUMNS = ("counted_percent", "attempts_used", "quiz_passed_at", "reflection_submitted_at",
+                   "reflection_graded_at", "reflection_passed", "reflection_returned_reason",
                    "completed_at", "on_time", "updated_at")
 
 
@@ -87,15 +96,29 @@ def count_attempt(progress, outcome: AttemptOutcome, now: datetime) -> None:
     elif not passed:
         progress.quiz_passed_at = None
     if (outcome.reviewed_keys and all(outcome.responses.get(key) for key in outcome.reviewed_keys)
-            and progress.reflection_submitted_at is None):
+            and (progress.reflection_submitted_at is None or progress.reflection_passed is False)):
+        # The first reflection, or one written again after a grade that did not pass: it waits for grading.
         progress.reflection_submitted_at = now
+        progress.reflection_graded_at = progress.reflection_passed = progress.reflection_returned_reason = None
     progress.updated_at = now
 
 
+def grade_reflection(progress, passed: bool, returned_reason: str | None, needs_reflection: bool,
+                     due_on: Callable[[], date | None], now: datetime) -> None:
+    """A reviewer's verdict on the member's reflection: passing completes the
+    lesson (if the rest is done), not passing undoes the completion."""
+    progress.reflection_graded_at = now
+    progress.reflection_passed = passed
+    progress.reflection_returned_reason = None if passed else (returned_reason or None)
+    progress.updated_at = now
+    refresh_completion(progress, needs_reflection, due_on, now)
+
+
 def refresh_completion(progress, needs_reflection: bool, due_on: Callable[[], date | None], now: datetime) -> None:
-    """Complete when read, passed and (if asked) reflected; on time against the due date."""
-    complete = (progress.read_at and progress.quiz_passed_at
-                and (progress.reflection_submitted_at or not needs_reflection))
+    """Complete when read, passed and (if asked) reflected, the reflection not
+    graded as failing; on time against the due date."""
+    reflected = progress.reflection_submitted_at and progress.reflection_passed is not False
+    complete = progress.read_at and progress.quiz_passed_at and (reflected or not needs_reflection)
     if not complete and progress.completed_at is not None:
         # Under the "last" or "average" rule a later attempt can bring the
         # counted score below the pass mark: the lesson is no longer complete.

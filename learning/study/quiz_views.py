@@ -139,7 +139,7 @@ def result(attempt_id: int):
     return render_template("study/quiz/result.html", attempt=item, version=item.version,
                            questions=attempts.planned_questions(item), saved=answers.saved_responses(item),
                            scores=answers.answer_scores(item), show_answers=attempts.may_show_answers(current_user, item),
-                           lesson=item.version.lesson)
+                           graded=answers.reviewer_grades(item), lesson=item.version.lesson)
 
 
 def _own_attempt(attempt_id: int) -> Attempt:

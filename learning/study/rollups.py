@@ -24,18 +24,20 @@ from learning.org.signals import members_moved
 from learning.study.models import LessonProgress, LessonRollup
 
 # The counted columns of a roll-up row, in the order of `contribution`.
-COUNTS = ("started", "completed", "on_time", "reflected", "scored", "score_sum")
+COUNTS = ("started", "completed", "on_time", "reflected", "awaiting", "scored", "score_sum")
 
 
-def contribution(progress: Mapping[str, Any] | None) -> tuple[int, int, int, int, int, float]:
+def contribution(progress: Mapping[str, Any] | None) -> tuple[int, int, int, int, int, int, float]:
     """What one member's progress row adds to their unit's roll-up (a row
     given as a mapping of its columns; a missing column counts as empty)."""
     if progress is None:
-        return (0, 0, 0, 0, 0, 0.0)
+        return (0, 0, 0, 0, 0, 0, 0.0)
     completed = progress.get("completed_at") is not None
+    reflected = progress.get("reflection_submitted_at") is not None
     percent = progress.get("counted_percent")
     return (int(progress.get("started_at") is not None), int(completed),
-            int(completed and bool(progress.get("on_time"))), int(progress.get("reflection_submitted_at") is not None),
+            int(completed and bool(progress.get("on_time"))), int(reflected),
+            int(reflected and progress.get("reflection_graded_at") is None),
             int(percent is not None), float(percent or 0.0))
 
 
@@ -53,7 +55,8 @@ def difference(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> di
 def columns_of(progress: LessonProgress) -> dict[str, Any]:
     """An ORM progress row as the mapping `contribution` reads."""
     return {name: getattr(progress, name) for name in
-            ("started_at", "completed_at", "on_time", "reflection_submitted_at", "counted_percent")}
+            ("started_at", "completed_at", "on_time", "reflection_submitted_at", "reflection_graded_at",
+             "counted_percent")}
 
 
 def apply_change(user_id: int, lesson_id: int, change: dict[str, Any] | None) -> None:
@@ -116,6 +119,7 @@ def _recomputed(unit_ids: list[int] | None):
                     count(progress.c.started_at.is_not(None)), count(completed),
                     count(and_(completed, progress.c.on_time.is_(True))),
                     count(progress.c.reflection_submitted_at.is_not(None)),
+                    count(and_(progress.c.reflection_submitted_at.is_not(None), progress.c.reflection_graded_at.is_(None))),
                     count(progress.c.counted_percent.is_not(None)),
                     func.coalesce(func.sum(progress.c.counted_percent), 0.0))
              .join(users, users.c.id == progress.c.user_id)

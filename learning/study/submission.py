@@ -164,8 +164,9 @@ def _grade_and_progress_statement():
             .add_cte(_grade_statement().cte("graded")).add_cte(rolled))
 
 # What the roll-up needs of the progress row (started_at and updated_at it does not).
-ROLL_UP_READS = ("id", "revision", "read_at", "quiz_passed_at", "reflection_submitted_at", "completed_at",
-                 "attempts_used", "counted_percent", "on_time")
+ROLL_UP_READS = ("id", "revision", "read_at", "quiz_passed_at", "reflection_submitted_at", "reflection_graded_at",
+                 "reflection_passed", "reflection_returned_reason", "completed_at", "attempts_used",
+                 "counted_percent", "on_time")
 
 
 def _answers_and_progress_select(*extra):

@@ -10,8 +10,10 @@ from learning.core.permissions import SIGNED_IN, requires
 from learning.lessons import catalogue, search
 from learning.lessons.access import can_read_lesson
 from learning.lessons.models import LessonState
+from learning.lessons.versions import has_reflection
 from learning.study import attempts, errors, reading
 from learning.study.home import home_for
+from learning.study.progress import study_state
 
 bp = Blueprint("learn", __name__)
 
@@ -40,6 +42,7 @@ def lesson(slug: str):
         progress = None
     return render_template("study/lesson.html", lesson=lesson, version=version, progress=progress,
                            quiz=attempts.quiz_status(current_user, lesson, version),
+                           state=study_state(progress, has_reflection(version.id)) if progress else None,
                            due_on=due_date(current_user.id, lesson.id, vietnam_today()))
 
 

@@ -32,7 +32,7 @@ from learning.core.input import (
 )
 from learning.models import Answer, Attempt, Campaign
 from tests.conftest import PASSWORD
-from tests.web.test_study import correct_values
+from tests.web.test_study import correct_values, form_of
 
 # Every POST route, and who walks it (a user its policy allows). A new POST
 # route must be added here, so nobody ships one without hostile bodies sent to it.
@@ -45,6 +45,9 @@ POST_ROUTES = {
     "quiz.save_answers": "member",
     "quiz.submit": "member",
     "campaigns.new": "reviewer",
+    "grading.answer": "reviewer",
+    "grading.skip": "reviewer",
+    "scales.edit": "editor",
     "campaigns.edit": "reviewer",
     "campaigns.extend": "reviewer",
     "campaigns.close": "reviewer",
@@ -82,6 +85,8 @@ def _forms(ctx) -> dict[str, dict[str, list[str]]]:
         "campaigns.new": {"title": ["Đợt học"], "description": ["Mô tả"], "opens_on": ["2030-01-01"],
                           "closes_on": ["2030-02-01"], "lessons": [str(ctx["lesson"].id)],
                           "units": [str(ctx["tree"]["cell_a"].id)]},
+        "grading.answer": {"c0": ["1"], "comment": ["Bài viết tốt"], "seen": ["0"]},
+        "scales.edit": {"kind": ["points"], "points-max_points": ["10"], "points-pass_points": ["5"]},
         "campaigns.edit": {"title": ["Đợt học (sửa)"], "description": ["Mô tả"], "lessons": [str(ctx["lesson"].id)],
                            "units": [str(ctx["tree"]["cell_a"].id)]},
         "campaigns.extend": {"closes_on": ["2031-01-01"]},
@@ -203,8 +208,21 @@ def walk(app, client, make_user, tree, publish_file, monkeypatch):
         "Đợt học", "", today, today + timedelta(days=30), [lesson.id], [tree["cell_a"].id]))
     db.session.commit()
     return {"app": app, "client": client, "users": users, "member": users["member"], "lesson": lesson,
-            "attempt": attempt, "tree": tree, "question": question, "campaign": campaign,
+            "attempt": attempt, "tree": tree, "question": question, "campaign": campaign, "make_user": make_user,
             "text_question": next(q for q in attempt.version.questions if q.kind == "short_text")}
+
+
+def _add_grading_objects(ctx) -> None:
+    """A reflection submitted in the reviewer's cell: what the grading routes
+    act on (only their walks make it)."""
+    client, lesson = ctx["client"], ctx["lesson"]
+    writer = ctx["make_user"](name="Người viết")
+    _sign_in(client, writer).submit(f"/lessons/{lesson.slug}/quiz", token_from=f"/lessons/{lesson.slug}")
+    written = db.session.scalars(select(Attempt).where(Attempt.user_id == writer.id)).one()
+    client.submit(f"/attempts/{written.id}", {**form_of(written), "action": "submit"})
+    client.submit("/logout", token_from="/")
+    ctx["reflection"] = db.session.scalars(select(Answer).where(Answer.attempt_id == written.id,
+                                                                Answer.question_key == "thu-hoach-57")).one()
 
 
 def _sign_in(client, user):
@@ -218,6 +236,8 @@ def _url(app, endpoint: str, ctx) -> str:
     values = {"lesson_id": ctx["lesson"].id, "slug": ctx["lesson"].slug, "attempt_id": ctx["attempt"].id,
               "campaign_id": ctx["campaign"].id, "unit_id": ctx["tree"]["cell_a"].id, "member_id": ctx["member"].id,
               "grant_id": reviewer_grant.id}
+    if "reflection" in ctx:
+        values["answer_id"] = ctx["reflection"].id
     [rule] = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
     return rule.build({arg: values[arg] for arg in rule.arguments})[1]
 
@@ -299,6 +319,8 @@ def test_the_walk_covers_every_post_route(app):
 def test_no_hostile_body_gets_a_500_and_a_refused_one_changes_nothing(walk, endpoint):
     app, client = walk["app"], walk["client"]
     role = POST_ROUTES[endpoint]
+    if endpoint.split(".")[0] == "grading":
+        _add_grading_objects(walk)
 
     def sign_in() -> str:
         if role == "anonymous":
@@ -342,9 +364,10 @@ def test_no_hostile_body_gets_a_500_and_a_refused_one_changes_nothing(walk, endp
 
 HOSTILE_URL_VALUES = [
     {"lesson_id": INT32_MAX + 1, "number": INT32_MAX + 1, "attempt_id": INT32_MAX + 1, "campaign_id": INT32_MAX + 1,
-     "unit_id": INT32_MAX + 1, "member_id": INT32_MAX + 1, "grant_id": INT32_MAX + 1, "slug": "a\x00b", "code": "\x00"},
+     "unit_id": INT32_MAX + 1, "member_id": INT32_MAX + 1, "grant_id": INT32_MAX + 1, "answer_id": INT32_MAX + 1,
+     "slug": "a\x00b", "code": "\x00"},
     {"lesson_id": 2 ** 70, "number": 2 ** 70, "attempt_id": 2 ** 70, "campaign_id": 2 ** 70, "unit_id": 2 ** 70,
-     "member_id": 2 ** 70, "grant_id": 2 ** 70, "slug": "\x00", "code": "vi"},
+     "member_id": 2 ** 70, "grant_id": 2 ** 70, "answer_id": 2 ** 70, "slug": "\x00", "code": "vi"},
 ]
 HOSTILE_QUERY = "?q=a%00b&to=%00&from=99999999999999999999&next=/%00"
 

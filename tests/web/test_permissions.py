@@ -29,6 +29,11 @@ EXPECTED = {
     "campaigns.index": CAMPAIGN_MANAGERS,
     "campaigns.new": CAMPAIGN_MANAGERS,
     "campaigns.show": CAMPAIGN_MANAGERS,
+    "grading.queue": REVIEWERS,
+    "grading.next_item": REVIEWERS,
+    "grading.answer": REVIEWERS,
+    "grading.skip": REVIEWERS,
+    "scales.edit": CAMPAIGN_MANAGERS,
     "campaigns.edit": CAMPAIGN_MANAGERS,
     "campaigns.extend": CAMPAIGN_MANAGERS,
     "campaigns.close": CAMPAIGN_MANAGERS,
@@ -86,7 +91,7 @@ def test_every_route_declares_the_expected_policy(app):
 
 def _routes(app, lesson):
     values = {"lesson_id": lesson.id, "number": 1, "slug": lesson.slug, "code": "vi", "attempt_id": 1,
-              "campaign_id": 1, "unit_id": 999_999, "member_id": 1, "grant_id": 999_999}
+              "campaign_id": 1, "unit_id": 999_999, "member_id": 1, "grant_id": 999_999, "answer_id": 1}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue

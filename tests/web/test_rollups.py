@@ -1,6 +1,6 @@
 """Progress roll-ups (study.rollups): kept current by every progress write, in
 its own transaction, they always equal what lesson_progress says, after any
-sequence of readings, submissions and moves between units."""
+sequence of readings, submissions, reflections graded and moves between units."""
 import random
 
 import pytest
@@ -8,23 +8,24 @@ from sqlalchemy import select
 
 from learning.core import db
 from learning.core.errors import DomainError
-from learning.models import LessonRollup, User
+from learning.models import Answer, Attempt, LessonRollup, User
 from learning.org import units as org
 from learning.org.access import Member
 from learning.org.signals import members_moved
 from learning.study import answers as answering
-from learning.study import attempts, reading, rollups, submission
+from learning.study import attempts, reading, reflections, rollups, submission
 from tests.web.test_study import correct_values
 
 
 def _stored():
-    return {(r.unit_id, r.lesson_id): (r.started, r.completed, r.on_time, r.reflected, r.scored, round(r.score_sum, 6))
+    return {(r.unit_id, r.lesson_id): (r.started, r.completed, r.on_time, r.reflected, r.awaiting, r.scored,
+                                       round(r.score_sum, 6))
             for r in db.session.scalars(select(LessonRollup))
-            if (r.started, r.completed, r.on_time, r.reflected, r.scored) != (0, 0, 0, 0, 0)}
+            if (r.started, r.completed, r.on_time, r.reflected, r.awaiting, r.scored) != (0, 0, 0, 0, 0, 0)}
 
 
 def _recomputed():
-    return {(row[0], row[1]): (*row[2:7], round(row[7], 6))
+    return {(row[0], row[1]): (*row[2:8], round(row[8], 6))
             for row in db.session.execute(rollups._recomputed(None)).all()}
 
 
@@ -42,7 +43,7 @@ def _answers(rng, attempt):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_incremental_roll_ups_equal_a_recompute_after_random_reads_submits_and_moves(
+def test_incremental_roll_ups_equal_a_recompute_after_random_reads_submits_grades_and_moves(
         seed, tree, make_user, publish_file):
     rng = random.Random(seed)
     lessons = [publish_file("57-nq-tw-2024.md"), publish_file("366-qd-tw-2025.md")]
@@ -51,9 +52,10 @@ def test_incremental_roll_ups_equal_a_recompute_after_random_reads_submits_and_m
     cells = [tree["cell_a"], tree["cell_b"], cell_c]
     members = [make_user(name=f"Đảng viên {i}", member_of=cells[i % 3]) for i in range(5)]
     members.append(make_user(name="Miễn sinh hoạt", member_of=tree["cell_a"], exempt=True))
-    for _step in range(40):
+    graded = 0
+    for _step in range(60):
         member, lesson = rng.choice(members), rng.choice(lessons)
-        action = rng.choice(["open", "read", "submit", "submit", "move"])
+        action = rng.choice(["open", "read", "submit", "submit", "move", "grade"])
         if action == "open":
             reading.record_opened(member, lesson)
         elif action == "read":
@@ -67,6 +69,19 @@ def test_incremental_roll_ups_equal_a_recompute_after_random_reads_submits_and_m
             except DomainError:
                 db.session.rollback()  # refused (no attempt left, a reflection too short): nothing changed
                 continue
+        elif action == "grade":  # a reviewer grades one of the reflections submitted so far
+            keys = [q.key for lesson_ in lessons for q in lesson_.versions[-1].questions if q.kind == "reflection"]
+            written = list(db.session.scalars(
+                select(Answer).join(Attempt, Attempt.id == Answer.attempt_id)
+                .where(Attempt.status == "submitted", Answer.question_key.in_(keys)).order_by(Answer.id)))
+            if not written:
+                continue
+            answer = rng.choice(written)
+            passed = rng.random() < 0.6
+            reflections.record_reflection_grade(answer, percent=80.0 if passed else 20.0, passed=passed,
+                                                comment="" if passed else "Chưa đạt", grader_id=None,
+                                                returned_reason=None if passed or rng.random() < 0.5 else "Viết lại")
+            graded += 1
         else:
             old = member.unit_id
             member.unit = rng.choice([c for c in cells if c.id != old])
@@ -74,8 +89,9 @@ def test_incremental_roll_ups_equal_a_recompute_after_random_reads_submits_and_m
             members_moved.send(None, unit_ids=[old, member.unit_id], member_ids=[member.id])
         db.session.commit()
         assert _stored() == _recomputed(), (seed, _step, action)
-    assert any(row[4] for row in _stored().values()), "some scores were counted"
+    assert any(row[5] for row in _stored().values()), "some scores were counted"
     assert any(row[1] for row in _stored().values()), "some lessons were completed"
+    assert graded, "some reflections were graded"
 
 
 def test_exempt_members_are_not_counted_and_a_rebuild_keeps_the_figures(tree, make_user, publish_file, app):
