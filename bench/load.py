@@ -45,7 +45,7 @@ from learning.org import units as org
 from learning.study.grading import attempt_plan  # noqa: E402
 
 BASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-SCHEMA = "bench_load"
+SCHEMA = os.environ.get("BENCH_SCHEMA", "bench_load")
 MEMBERS = int(os.environ.get("MEMBERS", 200))
 SECONDS = int(os.environ.get("SECONDS", 10))
 RUNS = int(os.environ.get("RUNS", 3))

@@ -93,7 +93,7 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Each area brings its blueprint(s); their names (auth, learn, quiz, edit,
-    campaigns, members, grading, scales, audit, activation, misc, org_admin) are the URL
+    campaigns, members, grading, scales, audit, activation, follow, misc, org_admin) are the URL
     names' prefixes templates and tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from learning.org import views as org
     from learning.org.roster import views as roster
     from learning.review.views import audit, grading, members
+    from learning.review.views import dashboard as follow_up
     from learning.review.views import scales as review_scales
     from learning.study import quiz_views
     from learning.study import views as study
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_scales.bp, url_prefix="/review")
     app.register_blueprint(org_admin.bp, url_prefix="/org")
     app.register_blueprint(audit.bp)
+    app.register_blueprint(follow_up.bp, url_prefix="/follow-up")
 
 
 def _register_template_globals(app: Flask) -> None:

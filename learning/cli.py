@@ -18,7 +18,7 @@ from learning.lessons import publishing
 from learning.lessons.cli import content_cli, report
 from learning.lessons.models import Lesson
 from learning.org.cli import org_cli, user_cli
-from learning.study.cli import attempts_cli
+from learning.study.cli import attempts_cli, study_cli
 
 
 @click.command("demo")
@@ -59,5 +59,5 @@ def setup_command(with_demo: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (content_cli, db_cli, user_cli, org_cli, attempts_cli, demo_command, setup_command):
+    for command in (content_cli, db_cli, user_cli, org_cli, attempts_cli, study_cli, demo_command, setup_command):
         app.cli.add_command(command)

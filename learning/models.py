@@ -9,7 +9,7 @@ from learning.lessons.models import Lesson, LessonVersion, Question
 from learning.org.models import ROLES, UNIT_KINDS, ActivationCode, RoleGrant, SignIn, Unit, User
 from learning.org.roster.models import RosterUpload
 from learning.review.models import CampaignScale, Grade, GradingLease, Rubric
-from learning.study.models import Answer, Attempt, AttemptAllowance, LessonProgress
+from learning.study.models import Answer, Attempt, AttemptAllowance, LessonProgress, LessonRollup
 
 __all__ = [
     "AuditEntry",
@@ -18,6 +18,6 @@ __all__ = [
     "Lesson", "LessonVersion", "Question",
     "RosterUpload",
     "UNIT_KINDS", "Unit", "ROLES", "RoleGrant", "SignIn", "User", "ActivationCode",
-    "Answer", "Attempt", "AttemptAllowance", "LessonProgress",
+    "Answer", "Attempt", "AttemptAllowance", "LessonProgress", "LessonRollup",
     "CampaignScale", "Grade", "GradingLease", "Rubric",
 ]

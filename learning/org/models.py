@@ -6,7 +6,7 @@ import secrets
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learning.core.db import Base, utcnow
@@ -62,6 +62,8 @@ def new_session_token() -> str:
 
 class User(Base):
     __tablename__ = "users"
+    # Members counted per unit (the follow-up dashboards) read this index alone.
+    __table_args__ = (Index("ix_users_unit_rated", "unit_id", "active", "exempt"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(120))

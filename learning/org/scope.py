@@ -5,7 +5,7 @@ the database, so they never load rows they would then hide; admins cover
 every unit."""
 from __future__ import annotations
 
-from sqlalchemy import exists, func, select, true
+from sqlalchemy import and_, exists, func, or_, select, true
 
 from learning.core import db
 from learning.core.permissions import Role, is_admin
@@ -21,6 +21,19 @@ def covers(user, unit_path):
     return exists(select(grants.c.id).join(scope, scope.c.id == grants.c.unit_id).where(
         grants.c.user_id == user.id, grants.c.role == Role.REVIEWER, scope.c.path != "",
         unit_path.like(scope.c.path + "%")))
+
+
+def reaches(user, unit_path):
+    """SQL: the unit at `unit_path` lies in the user's scope or above a unit
+    of it (an ancestor of a unit they review). What is assigned there, a
+    campaign, binds members they review."""
+    if is_admin(user):
+        return true()
+    scope = Unit.__table__.alias("scope_unit")
+    grants = RoleGrant.__table__
+    return exists(select(grants.c.id).join(scope, scope.c.id == grants.c.unit_id).where(
+        grants.c.user_id == user.id, grants.c.role == Role.REVIEWER, scope.c.path != "",
+        or_(unit_path.like(scope.c.path + "%"), and_(unit_path != "", scope.c.path.like(unit_path + "%")))))
 
 
 def reviews_unit(user, unit: Unit) -> bool:

@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from learning.core.lifecycle import one_transaction
-from learning.study import submission
+from learning.study import rollups, submission
 
 attempts_cli = AppGroup("attempts", help="Quiz attempts.")
 
@@ -17,3 +17,14 @@ def attempts_close_expired() -> None:
     """Submit, with what was saved, every attempt whose time ran out (for cron)."""
     closed = submission.close_all_expired()
     click.echo(_("%(n)s expired attempts submitted.", n=closed))
+
+
+study_cli = AppGroup("study", help="Members' study.")
+
+
+@study_cli.command("rebuild-rollups")
+@one_transaction
+def study_rebuild_rollups() -> None:
+    """Rebuild every unit's progress roll-ups from lesson_progress (after a bulk import or a repair)."""
+    rollups.recompute(None)
+    click.echo(_("Progress roll-ups rebuilt."))

@@ -135,3 +135,25 @@ class AttemptAllowance(Base):
     reason: Mapped[str] = mapped_column(Text)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LessonRollup(Base):
+    """Counts over one lesson's progress rows of the members directly in one
+    unit (active and not exempt: exempt members are not rated), kept current
+    in the same transaction as every progress write (study.rollups), so that
+    a dashboard sums a few rows per unit instead of reading every member's.
+    A subtree's figures are the sum over the units beneath it (a path prefix)."""
+
+    __tablename__ = "lesson_rollups"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    # No index of its own on lesson_id: every query names the units first, and
+    # one on lesson_id leads SQLite to read every unit's rows of the lesson.
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), primary_key=True)
+    started: Mapped[int] = mapped_column(default=0)
+    completed: Mapped[int] = mapped_column(default=0)
+    on_time: Mapped[int] = mapped_column(default=0)  # completed by the due date
+    reflected: Mapped[int] = mapped_column(default=0)  # reflection written
+    awaiting: Mapped[int] = mapped_column(default=0)  # reflection written, waiting for grading
+    scored: Mapped[int] = mapped_column(default=0)  # with a counted score ...
+    score_sum: Mapped[float] = mapped_column(default=0.0)  # ... and their sum, for averages

@@ -12,6 +12,7 @@ from learning.lessons.versions import has_reflection
 from learning.org.models import User
 from learning.study.models import LessonProgress
 from learning.study.progress import refresh_completion
+from learning.study.rollups import Tracked
 
 
 def progress_for(user_id: int, lesson_id: int) -> LessonProgress:
@@ -28,17 +29,21 @@ def progress_for(user_id: int, lesson_id: int) -> LessonProgress:
 def record_opened(user: User, lesson: Lesson) -> LessonProgress:
     progress = progress_for(user.id, lesson.id)
     if progress.started_at is None:
+        tracked = Tracked(progress)
         progress.started_at = progress.updated_at = utcnow()
+        tracked.apply()
     return progress
 
 
 def record_read(user: User, lesson: Lesson) -> LessonProgress:
     progress = record_opened(user, lesson)
     if progress.read_at is None:
+        tracked = Tracked(progress)
         now = utcnow()
         progress.read_at = progress.updated_at = now
         refresh_completion(progress, has_reflection(current_version_id(lesson)),
                            lambda: due_date(user.id, lesson.id, vietnam_today()), now)
+        tracked.apply()  # the roll-up of the member's unit, in the same transaction
     return progress
 
 

@@ -14,6 +14,7 @@ from learning.lessons.versions import has_reflection, quiz_questions
 from learning.study.models import Answer, Attempt, AttemptStatus
 from learning.study.progress import grade_reflection
 from learning.study.reading import progress_for
+from learning.study.rollups import Tracked
 
 
 def is_latest_submitted(attempt: Attempt) -> bool:
@@ -40,6 +41,8 @@ def record_reflection_grade(answer: Answer, *, percent: float, passed: bool, com
     if not is_latest_submitted(attempt):
         return
     progress = progress_for(attempt.user_id, attempt.lesson_id)
+    tracked = Tracked(progress)
     grade_reflection(progress, passed, returned_reason, has_reflection(attempt.version_id),
                      lambda: due_date(attempt.user_id, attempt.lesson_id, vietnam_today()), now)
+    tracked.apply()  # the roll-up of the member's unit, in the same transaction
     db.session.flush()

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import String, and_, bindparam, cast, func, select, update
+from sqlalchemy import String, and_, bindparam, cast, exists, func, select, update
 
 from learning.campaigns.binding import due_date
 from learning.core import db
@@ -32,6 +32,7 @@ from learning.study.errors import AttemptNotFound, AttemptRefused, UnansweredQue
 from learning.study.grading import grade_attempt
 from learning.study.models import GRACE, Answer, Attempt, AttemptStatus, LessonProgress, past_grace
 from learning.study.progress import ROLL_UP_COLUMNS, AttemptOutcome, rolled_up
+from learning.study.rollups import apply_change, change_insert, change_params, difference
 
 
 def answer_by_form(attempt: Attempt, incoming: list[IncomingAnswer], *, submit: bool,
@@ -149,12 +150,18 @@ def _grade_statement():
 
 @prebuilt
 def _grade_and_progress_statement():
-    """The grade and the progress row in one round trip, where a write can
-    sit in a WITH clause (PostgreSQL; it runs whatever the main statement
-    finds). None elsewhere: two statements."""
+    """The grade, the progress row and its unit's roll-up in one round trip,
+    where a write can sit in a WITH clause (PostgreSQL; each runs whatever
+    the main statement finds): the roll-up changes only if the progress row
+    was written. It returns how many progress rows were written (0 or 1).
+    None elsewhere: separate statements."""
     if db.dialect_name() != "postgresql":
         return None
-    return _progress_update_statement().add_cte(_grade_statement().cte("graded"))
+    table = LessonProgress.__table__
+    progressed = _progress_update_statement().returning(table.c.id).cte("progressed")
+    rolled = change_insert(exists(select(progressed.c.id))).cte("rolled")
+    return (select(func.count()).select_from(progressed)
+            .add_cte(_grade_statement().cte("graded")).add_cte(rolled))
 
 # What the roll-up needs of the progress row (started_at and updated_at it does not).
 ROLL_UP_READS = ("id", "revision", "read_at", "quiz_passed_at", "reflection_submitted_at", "reflection_graded_at",
@@ -233,17 +240,33 @@ def _record_grade_and_progress(grade: dict[str, Any], outcome: AttemptOutcome,
     from what it holds then."""
     connection = db.connection()
     together = _grade_and_progress_statement()
+    values: dict[str, Any] | None = None
     if progress is not None and together is not None:
-        written = connection.execute(together, {**grade, **_progress_params(progress, outcome)}).rowcount == 1
+        values = _rolled_up(progress, outcome)
+        change = change_params(outcome.user_id, outcome.lesson_id, difference(progress, values))
+        written = connection.execute(together, {**grade, **_progress_params(progress, values), **change}).scalar() == 1
+        if written:
+            _expire_orm_copy(progress["id"])
+            return
     else:
         connection.execute(_grade_statement(), grade)
-        written = progress is not None and _write_progress(progress, _rolled_up(progress, outcome))
+        if progress is not None:
+            values = _rolled_up(progress, outcome)
+        written = values is not None and _write_progress(progress, values)
     if not written:
         progress = _locked_progress(outcome.user_id, outcome.lesson_id)
-        if not _write_progress(progress, _rolled_up(progress, outcome)):
+        values = _rolled_up(progress, outcome)
+        if not _write_progress(progress, values):
             raise RuntimeError("lesson progress changed under its lock")
-    # An ORM copy of the row in this session is now out of date.
-    orm_copy = db.session.identity_map.get(db.session.identity_key(LessonProgress, progress["id"]))
+    # The roll-up of the member's unit: one more statement in this transaction
+    # (none when the counts do not change).
+    apply_change(outcome.user_id, outcome.lesson_id, difference(progress, values))
+    _expire_orm_copy(progress["id"])
+
+
+def _expire_orm_copy(progress_id: int) -> None:
+    """An ORM copy of the progress row in this session is now out of date."""
+    orm_copy = db.session.identity_map.get(db.session.identity_key(LessonProgress, progress_id))
     if orm_copy is not None:
         db.session.expire(orm_copy)
 
@@ -254,8 +277,8 @@ def _rolled_up(progress: dict[str, Any], outcome: AttemptOutcome) -> dict[str, A
                      utcnow())
 
 
-def _progress_params(progress: dict[str, Any], outcome: AttemptOutcome) -> dict[str, Any]:
-    return {**_rolled_up(progress, outcome), "row": progress["id"], "seen": progress["revision"]}
+def _progress_params(progress: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    return {**values, "row": progress["id"], "seen": progress["revision"]}
 
 
 def _write_progress(progress: dict[str, Any], values: dict[str, Any]) -> bool:

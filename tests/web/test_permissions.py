@@ -80,6 +80,10 @@ EXPECTED = {
     "activation.unit": REVIEWERS,
     "activation.issue": REVIEWERS,
     "activation.issue_one": REVIEWERS,
+    "follow.index": REVIEWERS,
+    "follow.campaign": REVIEWERS,
+    "follow.lagging": REVIEWERS,
+    "follow.print_sheet": REVIEWERS,
 }
 
 ROLES = ["anonymous", "member", "reviewer", "editor", "admin"]

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from learning.campaigns.access import can_view_campaign
+from learning.campaigns.access import within_scope
 from learning.campaigns.models import Campaign
 from learning.core import db
 from learning.core.input import storable_form, unstorable_field, unstorable_message
@@ -20,7 +20,7 @@ bp = Blueprint("scales", __name__)
 @requires(CAMPAIGN_MANAGERS)
 def edit(campaign_id: int):
     campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or not can_view_campaign(current_user, campaign):
+    if campaign is None or not within_scope(current_user, campaign):
         abort(404)
     may_edit = rubrics.may_set_scale(current_user, campaign)
     current = rubrics.campaign_rubric(campaign.id)

@@ -1,0 +1,328 @@
+"""Follow-up dashboards of a campaign (theo dõi): a unit's figures, one row per
+child unit, drill-down to a cell's members, the lagging units, and a cell's
+sheet for its monthly meeting.
+
+Figures come from the roll-ups (study.rollups, one row per unit and lesson)
+summed over the units beneath (a path prefix), and from one grouped count
+of members per unit: a page costs a few queries over the units of the
+subtree, never a scan of attempts or of members' progress. Only a cell's
+page (its own members, a few dozen) reads their progress rows.
+
+Who is counted: active members who are not exempt (miễn sinh hoạt: exempt
+members are not rated, so they are neither expected nor counted), in the
+units the campaign binds (its units and everything beneath them).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import case, func, literal, or_, select
+
+from learning.campaigns.access import visible_to
+from learning.campaigns.models import Campaign, CampaignPhase, campaign_lessons, campaign_units
+from learning.core import db
+from learning.core.permissions import Role, is_admin
+from learning.lessons.models import Lesson, LessonVersion
+from learning.lessons.versions import has_reflection
+from learning.org.models import RoleGrant, Unit, UnitKind, User
+from learning.org.scope import covers
+from learning.review.figures import Figures
+from learning.study.models import LessonProgress, LessonRollup
+from learning.study.progress import StudyState, study_state
+
+LAGGING_SHOWN = 100  # the lagging units' page lists this many, lowest first
+
+# The printed sheet marks each lesson's state with a sign (its legend names them),
+# so that twenty lessons fit across an A4 page.
+STATE_MARKS = {StudyState.NOT_STARTED: "–", StudyState.READING: "○", StudyState.QUIZ_PASSED: "◐",
+               StudyState.REFLECTION_PENDING: "✎", StudyState.REFLECTION_NOT_PASSED: "✗",
+               StudyState.REFLECTION_RETURNED: "↺", StudyState.COMPLETE: "✓"}
+
+
+# -- what a page needs --------------------------------------------------------
+
+@dataclass
+class Row:
+    unit: Unit
+    figures: Figures
+    has_children: bool = False
+
+
+@dataclass
+class LessonRow:
+    lesson: Lesson
+    version: LessonVersion
+    figures: Figures
+
+
+@dataclass
+class MemberRow:
+    member: User
+    states: list[StudyState]  # one per lesson, in the campaign's order
+    progress: list[LessonProgress | None]
+
+    def count(self, state: StudyState) -> int:
+        return sum(1 for s in self.states if s == state)
+
+    @property
+    def complete(self) -> int:
+        return sum(1 for s in self.states if s in (StudyState.COMPLETE, StudyState.REFLECTION_PENDING))
+
+
+@dataclass
+class Dashboard:
+    campaign: Campaign
+    unit: Unit
+    lessons: list[tuple[Lesson, LessonVersion]]
+    total: Figures
+    rows: list[Row] = field(default_factory=list)  # one per child unit the campaign binds
+    direct: Figures | None = None  # the unit's own members, when it has children too
+    lesson_rows: list[LessonRow] = field(default_factory=list)
+    members: list[MemberRow] = field(default_factory=list)  # a unit with members of its own
+    exempt: list[User] = field(default_factory=list)
+    trail: list[Unit] = field(default_factory=list)  # from the reviewer's top unit down to the parent
+    overdue: bool = False  # the campaign has closed
+
+    @property
+    def lesson_count(self) -> int:
+        return len(self.lessons)
+
+    def not_started(self) -> list[tuple[MemberRow, list[Lesson]]]:
+        return [(row, [lesson for (lesson, _v), s in zip(self.lessons, row.states) if s == StudyState.NOT_STARTED])
+                for row in self.members if StudyState.NOT_STARTED in row.states]
+
+    def late(self) -> list[tuple[MemberRow, list[Lesson]]]:
+        if not self.overdue:
+            return []
+        done = (StudyState.COMPLETE, StudyState.REFLECTION_PENDING)
+        return [(row, [lesson for (lesson, _v), s in zip(self.lessons, row.states) if s not in done])
+                for row in self.members if any(s not in done for s in row.states)]
+
+
+@dataclass
+class Lagging:
+    campaign: Campaign
+    unit: Unit
+    kind: str
+    lesson_count: int
+    rows: list[Row]
+    total_units: int
+
+
+# -- the units a reviewer may open --------------------------------------------
+
+def top_unit(user, campaign: Campaign) -> Unit | None:
+    """Where a reviewer's dashboard of the campaign starts: the highest unit
+    of their grants that the campaign reaches (for an admin, the campaign's
+    highest unit)."""
+    if is_admin(user):
+        return db.session.scalars(select(Unit).join(campaign_units, campaign_units.c.unit_id == Unit.id)
+                                  .where(campaign_units.c.campaign_id == campaign.id)
+                                  .order_by(func.length(Unit.path), Unit.path)).first()
+    assigned = Unit.__table__.alias("assigned_unit")
+    reached = (select(assigned.c.id).join(campaign_units, campaign_units.c.unit_id == assigned.c.id)
+               .where(campaign_units.c.campaign_id == campaign.id, assigned.c.path != "",
+                      or_(Unit.path.like(assigned.c.path + "%"), assigned.c.path.like(Unit.path + "%")))
+               .exists())
+    return db.session.scalars(select(Unit).join(RoleGrant, RoleGrant.unit_id == Unit.id)
+                              .where(RoleGrant.user_id == user.id, RoleGrant.role == Role.REVIEWER, Unit.path != "")
+                              .order_by(case((reached, 0), else_=1), func.length(Unit.path), Unit.path)).first()
+
+
+def unit_in_scope(user, unit_id: int) -> Unit | None:
+    """The unit, if the person reviews it (None: outside their subtree, a 404)."""
+    return db.session.scalars(select(Unit).where(Unit.id == unit_id, covers(user, Unit.path))).first()
+
+
+def _trail(user, unit: Unit) -> list[Unit]:
+    """The unit's ancestors that the person reviews, top first."""
+    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1] if part]
+    if not ids:
+        return []
+    found = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids), covers(user, Unit.path)))}
+    return [found[i] for i in ids if i in found]
+
+
+# -- figures ------------------------------------------------------------------
+
+def campaign_lessons_of(campaign: Campaign) -> list[tuple[Lesson, LessonVersion]]:
+    """The campaign's lessons with their current versions, in the campaign's order."""
+    rows = db.session.execute(
+        select(Lesson, LessonVersion)
+        .join(campaign_lessons, campaign_lessons.c.lesson_id == Lesson.id)
+        .join(LessonVersion, (LessonVersion.lesson_id == Lesson.id)
+              & (LessonVersion.number == Lesson.latest_version_number))
+        .where(campaign_lessons.c.campaign_id == campaign.id).order_by(Lesson.id)).all()
+    return [(lesson, version) for lesson, version in rows]
+
+
+class Beneath(dict):
+    """Unit id → (path, kind) of every unit beneath a root (itself included)
+    that a campaign binds; `ids` is the same set as a subquery, for the
+    statements that sum over them (no long list of parameters)."""
+    ids = None
+
+
+def units_beneath(campaign: Campaign, root: Unit) -> Beneath:
+    """The units beneath `root` that the campaign binds: one query over the
+    units, the campaign's few paths written into it."""
+    assigned = [path for path in db.session.scalars(
+        select(Unit.path).join(campaign_units, campaign_units.c.unit_id == Unit.id)
+        .where(campaign_units.c.campaign_id == campaign.id, Unit.path != "")) if path]
+    found = Beneath()
+    if not assigned or not root.path:
+        return found
+    condition = [Unit.path.like(root.path + "%"), or_(*(Unit.path.like(path + "%") for path in assigned))]
+    found.update({unit_id: (path, kind) for unit_id, path, kind in db.session.execute(
+        select(Unit.id, Unit.path, Unit.kind).where(*condition))})
+    found.ids = select(Unit.id).where(*condition)
+    return found
+
+
+def _sums(*columns):
+    rollups = LessonRollup.__table__
+    return (*columns, func.sum(rollups.c.started), func.sum(rollups.c.completed), func.sum(rollups.c.on_time),
+            func.sum(rollups.c.awaiting), func.sum(rollups.c.scored), func.sum(rollups.c.score_sum))
+
+
+def _figures(members: int, started, completed, on_time, awaiting, scored, score_sum) -> Figures:
+    return Figures(members, int(started or 0), int(completed or 0), int(on_time or 0), int(awaiting or 0),
+                   int(scored or 0), float(score_sum or 0.0))
+
+
+def unit_figures(units: Beneath, lesson_ids: list[int]) -> dict[int, Figures]:
+    """Unit id → the figures of its own members, for these units: two
+    grouped queries, each reading index entries of these units only (members
+    by ix_users_unit_rated, roll-ups by their key)."""
+    if not units:
+        return {}
+    ids = units.ids
+    users, rollups = User.__table__, LessonRollup.__table__
+    found = {unit_id: Figures(members=count) for unit_id, count in db.session.execute(
+        select(users.c.unit_id, func.count())
+        .where(users.c.unit_id.in_(ids), users.c.active.is_(True), users.c.exempt.is_(False))
+        .group_by(users.c.unit_id))}
+    if lesson_ids:
+        for unit_id, *sums in db.session.execute(
+                select(*_sums(rollups.c.unit_id))
+                .where(rollups.c.unit_id.in_(ids), rollups.c.lesson_id.in_(lesson_ids))
+                .group_by(rollups.c.unit_id)):
+            found.setdefault(unit_id, Figures()).add(_figures(0, *sums))
+    return found
+
+
+def _lesson_figures(units: Beneath, lessons, members: int) -> list[LessonRow]:
+    rollups = LessonRollup.__table__
+    sums = {}
+    if units:
+        sums = {lesson_id: rest for lesson_id, *rest in db.session.execute(
+            select(*_sums(rollups.c.lesson_id))
+            .where(rollups.c.unit_id.in_(units.ids), rollups.c.lesson_id.in_([lesson.id for lesson, _v in lessons]))
+            .group_by(rollups.c.lesson_id))}
+    return [LessonRow(lesson, version, _figures(members, *sums.get(lesson.id, (0, 0, 0, 0, 0, 0.0))))
+            for lesson, version in lessons]
+
+
+def child_of(root_path: str, path: str) -> int | None:
+    """The id of root's child on the way to `path` (None: path is root itself)."""
+    rest = path[len(root_path):].strip("/")
+    return int(rest.split("/")[0]) if rest else None
+
+
+def campaign_dashboard(user, campaign: Campaign, unit: Unit, today: date) -> Dashboard:
+    """The unit's page: its totals, a row per child unit the campaign binds,
+    and, when it has members of its own, each one's state per lesson."""
+    lessons = campaign_lessons_of(campaign)
+    units = units_beneath(campaign, unit)
+    per_unit = unit_figures(units, [lesson.id for lesson, _v in lessons])
+    total, direct, by_child = Figures(), Figures(), {}
+    for unit_id, figures in per_unit.items():
+        total.add(figures)
+        child = child_of(unit.path, units[unit_id][0])
+        if child is None:
+            direct.add(figures)
+        else:
+            by_child.setdefault(child, Figures()).add(figures)
+    children = list(db.session.scalars(select(Unit).where(Unit.id.in_(by_child)).order_by(Unit.name))) \
+        if by_child else []
+    with_children = set(db.session.scalars(select(Unit.parent_id).where(Unit.parent_id.in_(by_child)).distinct())) \
+        if by_child else set()
+    page = Dashboard(campaign, unit, lessons, total, trail=_trail(user, unit), overdue=today > campaign.closes_on)
+    page.rows = [Row(child, by_child[child.id], child.id in with_children) for child in children]
+    page.lesson_rows = _lesson_figures(units, lessons, total.members) if lessons else []
+    if unit.id in per_unit or not children:
+        page.direct = direct if children else None
+        if unit.id in units:
+            page.members, page.exempt = _members(unit, lessons)
+    return page
+
+
+def _members(unit: Unit, lessons) -> tuple[list[MemberRow], list[User]]:
+    """The unit's own members (Vietnamese order) with each lesson's state:
+    their progress rows, one query."""
+    people = list(db.session.scalars(select(User).where(User.unit_id == unit.id, User.active.is_(True))
+                                     .order_by(User.name_key, User.id)))
+    rated = [p for p in people if not p.exempt]
+    lesson_ids = [lesson.id for lesson, _v in lessons]
+    if not rated or not lesson_ids:
+        return [MemberRow(p, [], []) for p in rated], [p for p in people if p.exempt]
+    ids = [p.id for p in rated]
+    progress = {(p.user_id, p.lesson_id): p for p in db.session.scalars(
+        select(LessonProgress).where(LessonProgress.user_id.in_(ids), LessonProgress.lesson_id.in_(lesson_ids)))}
+    reflective = {lesson.id: has_reflection(version.id) for lesson, version in lessons}
+    rows = []
+    for person in rated:
+        mine = [progress.get((person.id, lesson.id)) for lesson, _v in lessons]
+        states = [study_state(row, reflective[lesson.id])
+                  for row, (lesson, _v) in zip(mine, lessons)]
+        rows.append(MemberRow(person, states, mine))
+    return rows, [p for p in people if p.exempt]
+
+
+LAGGING_KINDS = (UnitKind.COMMITTEE, UnitKind.GRASSROOTS, UnitKind.CELL, UnitKind.GROUP)
+
+
+def lagging_units(campaign: Campaign, unit: Unit, kind: str) -> Lagging:
+    """The units of a kind beneath `unit` that the campaign binds, by
+    completion, lowest first (then by name), for inspection and supervision."""
+    lessons = campaign_lessons_of(campaign)
+    units = units_beneath(campaign, unit)
+    per_unit = unit_figures(units, [lesson.id for lesson, _v in lessons])
+    of_kind = {unit_id for unit_id, (_path, unit_kind) in units.items() if unit_kind == kind}
+    sums: dict[int, Figures] = {}
+    for unit_id, figures in per_unit.items():
+        for part in units[unit_id][0].strip("/").split("/"):
+            if part and int(part) in of_kind:
+                sums.setdefault(int(part), Figures()).add(figures)
+                break
+    count = len(lessons)
+    ranked = [i for i, f in sums.items() if f.members]
+    names = {i: name for i, name in db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ranked)))} \
+        if ranked else {}
+    ranked.sort(key=lambda i: (sums[i].completion(count) or 0.0, names[i], i))
+    shown = ranked[:LAGGING_SHOWN]
+    loaded = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(shown)))} if shown else {}
+    return Lagging(campaign, unit, kind, count, [Row(loaded[i], sums[i]) for i in shown], len(ranked))
+
+
+def campaigns_binding(unit: Unit, visible) -> list[Campaign]:
+    """The campaigns that bind the unit (assigned to it or above it) among
+    those the person may see (`visible`: campaigns.access.visible_to)."""
+    units = Unit.__table__
+    above = (select(campaign_units.c.campaign_id).join(units, units.c.id == campaign_units.c.unit_id)
+             .where(units.c.path != "", or_(units.c.id == unit.id, literal(unit.path).like(units.c.path + "%"))))
+    return list(db.session.scalars(select(Campaign).where(Campaign.id.in_(above), visible)
+                                   .order_by(Campaign.closes_on.desc(), Campaign.id.desc())))
+
+
+def meeting_sheet(user, unit: Unit, chosen: set[int], today: date) -> list[Dashboard]:
+    """A cell's sheet for its monthly meeting: its members' state per lesson
+    for the chosen campaigns that bind it (by default those open today, or
+    else the latest), among those the person may see."""
+    binding = campaigns_binding(unit, visible_to(user))
+    if chosen:
+        campaigns = [c for c in binding if c.id in chosen]
+    else:
+        campaigns = [c for c in binding if c.phase(today) == CampaignPhase.OPEN] or binding[:1]
+    return [campaign_dashboard(user, c, unit, today) for c in campaigns]
