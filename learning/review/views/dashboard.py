@@ -68,7 +68,7 @@ def campaign(campaign_id: int, unit_id: int | None = None):
     chart = bar_chart([(row.unit.name, row.figures.completion(page.lesson_count),
                         url_for("follow.campaign", campaign_id=found.id, unit_id=row.unit.id)) for row in charted])
     return render_template("review/dashboard.html", page=page, chart=chart, charted_all=charted is page.rows,
-                           today=vietnam_today(), badges=_badges())
+                           today=vietnam_today(), lesson_states=_lesson_states(page))
 
 
 @bp.route("/campaigns/<int:campaign_id>/lagging")
@@ -98,6 +98,19 @@ def _badges() -> dict[StudyState, Markup]:
     """Each state's badge, made once per page: a cell's page shows one per member and lesson."""
     return {state: Markup('<span class="state state-{}">{}</span>').format(state.value, str(state.label))
             for state in StudyState}
+
+
+def _lesson_states(page: dashboards.Dashboard):
+    """A member's lessons with their states, as the cell's page lists them:
+    each (lesson, state) item made once per page and joined per member (50
+    members × 20 lessons are 1,000 items, too many for a template loop)."""
+    badges = _badges()
+    items = [{state: Markup("<li>{} {}</li>").format(version.doc_number, badge) for state, badge in badges.items()}
+             for _lesson, version in page.lessons]
+
+    def states(row: dashboards.MemberRow) -> Markup:
+        return Markup("").join([items[i][state] for i, state in enumerate(row.states)])
+    return states
 
 
 def _state_names() -> dict[StudyState, str]:
