@@ -42,6 +42,31 @@ class AuditKind(LabelledEnum):
     CAMPAIGN_CHANGED = "campaign.changed", _l("campaign changed")
 
 
+# What the fields an entry's before/after hold are called on the log's page;
+# a field not named here shows as stored.
+FIELD_LABELS = {
+    "name": _l("name"), "code": _l("code"), "kind": _l("kind"), "path": _l("place in the tree"),
+    "parent": _l("parent unit"), "unit": _l("unit"), "active": _l("active"), "into": _l("merged into"),
+    "into_path": _l("place in the tree"), "into_id": _l("unit number"), "role": _l("role"), "file": _l("file"),
+    "created": _l("created"), "updated": _l("updated"), "unchanged": _l("unchanged"), "refused": _l("refused"),
+    "full_name": _l("full name"), "party_card_number": _l("Party card number"), "phone": _l("phone"),
+    "birth_date": _l("date of birth"), "gender": _l("gender"), "membership": _l("membership"),
+    "exempt": _l("exempt from activities"), "admitted_on": _l("admission date"), "expires_at": _l("expires"),
+    "revoked_unused": _l("unused codes replaced"), "sign_ins_ended": _l("sign-ins ended"),
+    "definition": _l("scale"), "rubric": _l("scale number"), "scale": _l("scale"), "points": _l("points"),
+    "max_points": _l("out of"), "levels": _l("levels chosen"), "passed": _l("passed"), "lesson": _l("lesson"),
+    "extra_attempts": _l("extra attempts"), "due_on": _l("due date"), "title": _l("title"),
+    "description": _l("description"), "opens_on": _l("opens on"), "closes_on": _l("closes on"),
+    "lessons": _l("lessons"), "units": _l("units"), "action": _l("action"), "campaign": _l("campaign"),
+    "merged_into": _l("merged into"),
+}
+
+
+def field_label(key: str) -> str:
+    label = FIELD_LABELS.get(key)
+    return str(label) if label is not None else key
+
+
 class AuditEntry(Base):
     __tablename__ = "audit_log"
     __table_args__ = (

@@ -150,3 +150,24 @@ def test_campaign_days_are_typed_as_the_page_says_in_an_english_chromium(browser
         assert no_horizontal_scroll(page)
     finally:
         context.close()
+
+
+def test_an_admins_menu_is_one_row_at_360_and_at_1280(browser, live_server, make_user):
+    """An admin holds every role: the bar keeps three of their links on a wide
+    screen and folds the rest (all of them on a phone) into "More"."""
+    admin = make_user(role="admin")
+    for width in (360, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 800}, locale="vi-VN")
+        page = context.new_page()
+        try:
+            sign_in(page, live_server, admin.phone, PASSWORD)
+            controls = page.evaluate(VISIBLE_MENU_CONTROLS)
+            assert max(c["top"] for c in controls) - min(c["top"] for c in controls) < 1, controls
+            assert len(controls) == (2 if width == 360 else 5), controls
+            assert all(c["height"] >= 44 for c in controls), controls
+            page.click(".menu summary")
+            opened = [c["text"] for c in page.evaluate(VISIBLE_MENU_CONTROLS)]
+            assert "Nhật ký thao tác" in opened and "Đăng xuất" in opened
+            assert ("Theo dõi" in opened[opened.index("Thêm"):]) == (width == 360)  # not twice on a wide screen
+        finally:
+            context.close()
