@@ -65,10 +65,11 @@ def campaign(campaign_id: int, unit_id: int | None = None):
     charted = page.rows
     if len(charted) > CHART_BARS:  # a province's 500 organisations: the chart shows those lagging most
         charted = sorted(charted, key=lambda row: row.figures.completion(page.lesson_count) or 0.0)[:CHART_BARS]
-    chart = bar_chart([(row.unit.name, row.figures.completion(page.lesson_count),
-                        url_for("follow.campaign", campaign_id=found.id, unit_id=row.unit.id)) for row in charted])
+    unit_url = _unit_links(found.id)
+    chart = bar_chart([(row.unit.name, row.figures.completion(page.lesson_count), unit_url(row.unit.id))
+                       for row in charted])
     return render_template("review/dashboard.html", page=page, chart=chart, charted_all=charted is page.rows,
-                           today=vietnam_today(), lesson_states=_lesson_states(page))
+                           today=vietnam_today(), lesson_states=_lesson_states(page), unit_url=unit_url)
 
 
 @bp.route("/campaigns/<int:campaign_id>/lagging")
@@ -80,7 +81,8 @@ def lagging(campaign_id: int, unit_id: int | None = None):
     if kind not in {k.value for k in dashboards.LAGGING_KINDS}:
         kind = UnitKind.CELL.value
     page = dashboards.lagging_units(found, _unit(unit_id, found), kind)
-    return render_template("review/lagging.html", page=page, kinds=dashboards.LAGGING_KINDS)
+    return render_template("review/lagging.html", page=page, kinds=dashboards.LAGGING_KINDS,
+                           unit_url=_unit_links(found.id))
 
 
 @bp.route("/units/<int:unit_id>/print")
@@ -92,6 +94,19 @@ def print_sheet(unit_id: int):
     wide = max((page.lesson_count for page in pages), default=0) > 6
     return render_template("review/print.html", unit=unit, pages=pages, today=vietnam_today(),
                            state_names=_state_names(), marks=dashboards.STATE_MARKS, wide=wide)
+
+
+def _unit_links(campaign_id: int):
+    """unit id → the address of the campaign's page of that unit: built once
+    and completed per unit (a province's page links 500 units; url_for for
+    each would cost a fifth of the page)."""
+    stem = url_for("follow.campaign", campaign_id=campaign_id, unit_id=0)
+    assert stem.endswith("/0")
+    stem = stem[:-1]
+
+    def unit_url(unit_id: int) -> str:
+        return f"{stem}{int(unit_id)}"
+    return unit_url
 
 
 def _badges() -> dict[StudyState, Markup]:
