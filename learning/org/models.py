@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from learning.core.db import Base, utcnow
 from learning.core.enums import LabelledEnum
 from learning.core.permissions import Role
-from learning.org.names import folded, sort_key
+from learning.org.names import name_columns
 
 
 class UnitKind(LabelledEnum):
@@ -117,8 +117,8 @@ class User(Base):
 
     @validates("full_name")
     def _keep_name_key(self, _field: str, full_name: str) -> str:
-        self.name_key = sort_key(full_name)
-        self.search_name = folded(full_name)[:120]
+        for column, value in name_columns(full_name).items():
+            setattr(self, column, value)
         return full_name
 
     def __repr__(self) -> str:

@@ -73,3 +73,9 @@ def sort_key(full_name: str) -> str:
     letters = _BETWEEN_WORDS.join(codes for codes, _tone in syllables)
     tones = "".join(tone for _codes, tone in syllables)
     return f"{letters}{_END_OF_LETTERS}{tones}"[:200]
+
+
+def name_columns(full_name: str) -> dict[str, str]:
+    """The columns a user row derives from the full name: the ORM sets them
+    (User's validator), and every Core insert or update of users must too."""
+    return {"name_key": sort_key(full_name), "search_name": folded(full_name)[:120]}

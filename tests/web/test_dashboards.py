@@ -88,7 +88,7 @@ def test_a_province_reviewer_starts_at_the_top_and_drills_down_to_a_cells_member
     cell = f"/follow-up/campaigns/{campaign}/units/{world['cell_a'].id}"
     assert cell in middle
     page = client.get(cell).get_data(as_text=True)
-    names = re.findall(r'class="member-name">Nguyễn Văn (\w+)<', page)
+    names = re.findall(r'class="member-name" href="/review/members/[0-9]+">Nguyễn Văn (\w+)<', page)
     assert names == ["An", "Bình", "Cường"]  # Vietnamese order; the exempt member apart
     assert "Nguyễn Văn Dũng" in page.split("member-name")[-1]  # listed as exempt, after the members
     not_started = page.split("<h2>", 3)[-1]

@@ -17,7 +17,7 @@ from learning.core.db import utcnow
 from learning.core.permissions import Role
 from learning.org.accounts import NOT_ACTIVATED
 from learning.org.models import RoleGrant, User
-from learning.org.names import sort_key
+from learning.org.names import name_columns
 from learning.org.roster.plan import Outcome, UnitInfo, shown
 from learning.org.signals import members_moved
 
@@ -58,7 +58,7 @@ def apply(outcomes: list[Outcome], actor, all_units: dict[int, UnitInfo], filena
     users = User.__table__
     for start in range(0, len(created), CHUNK):
         chunk = created[start:start + CHUNK]
-        rows = [{"full_name": o.after["full_name"], "name_key": sort_key(o.after["full_name"]),
+        rows = [{"full_name": o.after["full_name"], **name_columns(o.after["full_name"]),
                  "party_card_number": o.row.member.party_card_number, "phone": o.after["phone"],
                  "password_hash": NOT_ACTIVATED, "unit_id": o.after["unit_id"],
                  "birth_date": o.after["birth_date"], "gender": o.after["gender"],
@@ -81,14 +81,16 @@ def apply(outcomes: list[Outcome], actor, all_units: dict[int, UnitInfo], filena
         if progress is not None:
             progress(done)
     statement = update(users).where(users.c.id == bindparam("b_id")).values(
-        full_name=bindparam("b_full_name"), name_key=bindparam("b_name_key"), phone=bindparam("b_phone"),
+        full_name=bindparam("b_full_name"), name_key=bindparam("b_name_key"),
+        search_name=bindparam("b_search_name"), phone=bindparam("b_phone"),
         unit_id=bindparam("b_unit_id"), birth_date=bindparam("b_birth_date"), gender=bindparam("b_gender"),
         membership=bindparam("b_membership"), exempt=bindparam("b_exempt"),
         admitted_on=bindparam("b_admitted_on"))
     for start in range(0, len(updated), CHUNK):
         chunk = updated[start:start + CHUNK]
         conn.execute(statement, [
-            {"b_id": o.member_id, "b_full_name": o.after["full_name"], "b_name_key": sort_key(o.after["full_name"]),
+            {"b_id": o.member_id, "b_full_name": o.after["full_name"],
+             **{f"b_{column}": value for column, value in name_columns(o.after["full_name"]).items()},
              "b_phone": o.after["phone"], "b_unit_id": o.after["unit_id"], "b_birth_date": o.after["birth_date"],
              "b_gender": o.after["gender"], "b_membership": o.after["membership"], "b_exempt": o.after["exempt"],
              "b_admitted_on": o.after["admitted_on"]} for o in chunk])
