@@ -69,7 +69,8 @@ def campaign(campaign_id: int, unit_id: int | None = None):
     chart = bar_chart([(row.unit.name, row.figures.completion(page.lesson_count), unit_url(row.unit.id))
                        for row in charted])
     return render_template("review/dashboard.html", page=page, chart=chart, charted_all=charted is page.rows,
-                           today=vietnam_today(), lesson_states=_lesson_states(page), unit_url=unit_url)
+                           today=vietnam_today(), lesson_states=_lesson_states(page), unit_url=unit_url,
+                           member_url=_links("members.show", "member_id"))
 
 
 @bp.route("/campaigns/<int:campaign_id>/lagging")
@@ -96,17 +97,22 @@ def print_sheet(unit_id: int):
                            state_names=_state_names(), marks=dashboards.STATE_MARKS, wide=wide)
 
 
-def _unit_links(campaign_id: int):
-    """unit id → the address of the campaign's page of that unit: built once
-    and completed per unit (a province's page links 500 units; url_for for
-    each would cost a fifth of the page)."""
-    stem = url_for("follow.campaign", campaign_id=campaign_id, unit_id=0)
+def _links(endpoint: str, key: str, **values):
+    """id → the address of `endpoint` with that id as `key`: built once and
+    completed per row (a province's page links 500 units, a cell's page 50
+    members; url_for for each cost a fifth of the page)."""
+    stem = url_for(endpoint, **values, **{key: 0})
     assert stem.endswith("/0")
     stem = stem[:-1]
 
-    def unit_url(unit_id: int) -> str:
-        return f"{stem}{int(unit_id)}"
-    return unit_url
+    def link(object_id: int) -> str:
+        return f"{stem}{int(object_id)}"
+    return link
+
+
+def _unit_links(campaign_id: int):
+    """unit id → the address of the campaign's page of that unit."""
+    return _links("follow.campaign", "unit_id", campaign_id=campaign_id)
 
 
 def _badges() -> dict[StudyState, Markup]:
