@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 
 from learning.campaigns.access import visible_to
 from learning.campaigns.models import Campaign, CampaignPhase, campaign_lessons, campaign_units
@@ -60,7 +60,7 @@ class LessonRow:
 class MemberRow:
     member: User
     states: list[StudyState]  # one per lesson, in the campaign's order
-    progress: list[LessonProgress | None]
+    progress: list  # per lesson: the columns of its progress row that the pages read (_progress_marks), or None
 
     def count(self, state: StudyState) -> int:
         return sum(1 for s in self.states if s == state)
@@ -162,6 +162,7 @@ class Beneath(dict):
     that a campaign binds; `ids` is the same set as a subquery, for the
     statements that sum over them (no long list of parameters)."""
     ids = None
+    root_path = ""
 
 
 def units_beneath(campaign: Campaign, root: Unit) -> Beneath:
@@ -177,6 +178,7 @@ def units_beneath(campaign: Campaign, root: Unit) -> Beneath:
     found.update({unit_id: (path, kind) for unit_id, path, kind in db.session.execute(
         select(Unit.id, Unit.path, Unit.kind).where(*condition))})
     found.ids = select(Unit.id).where(*condition)
+    found.root_path = root.path
     return found
 
 
@@ -230,20 +232,55 @@ def child_of(root_path: str, path: str) -> int | None:
     return int(rest.split("/")[0]) if rest else None
 
 
+def _child_segment(root_path: str, path):
+    """SQL: the id, as text, of root's child on the way to `path` ('' for
+    root itself): the part of the path between root's path and the next
+    slash."""
+    rest = func.substr(path, len(root_path) + 1)
+    position = func.instr if db.dialect_name() == "sqlite" else func.strpos
+    return func.substr(rest, 1, position(rest + "/", "/") - 1)
+
+
+def child_figures(units: Beneath, lesson_ids: list[int]) -> dict[int | None, Figures]:
+    """Root's child id (None: root's own members) → the figures of the
+    members beneath it: the same two grouped queries as `unit_figures`,
+    summed per child in the database (a row per child, not per unit)."""
+    if not units:
+        return {}
+    users, rollups, tree = User.__table__, LessonRollup.__table__, Unit.__table__
+    found: dict[int | None, Figures] = {}
+
+    def per_child(grouped, *sums):
+        child = _child_segment(units.root_path, tree.c.path).label("child")
+        query = (select(child, *(func.sum(getattr(grouped.c, name)) for name in sums))
+                 .join(grouped, grouped.c.unit_id == tree.c.id).group_by(child))
+        return [(int(segment) if segment else None, *rest) for segment, *rest in db.session.execute(query)]
+
+    counted = (select(users.c.unit_id, func.count().label("members"))
+               .where(users.c.unit_id.in_(units.ids), users.c.active.is_(True), users.c.exempt.is_(False))
+               .group_by(users.c.unit_id).subquery())
+    for child, members in per_child(counted, "members"):
+        found[child] = Figures(members=int(members or 0))
+    if lesson_ids:
+        names = ("started", "completed", "on_time", "awaiting", "scored", "score_sum")
+        summed = (select(rollups.c.unit_id, *(func.sum(rollups.c[name]).label(name) for name in names))
+                  .where(rollups.c.unit_id.in_(units.ids), rollups.c.lesson_id.in_(lesson_ids))
+                  .group_by(rollups.c.unit_id).subquery())
+        for child, *sums in per_child(summed, *names):
+            found.setdefault(child, Figures()).add(_figures(0, *sums))
+    return found
+
+
 def campaign_dashboard(user, campaign: Campaign, unit: Unit, today: date) -> Dashboard:
     """The unit's page: its totals, a row per child unit the campaign binds,
     and, when it has members of its own, each one's state per lesson."""
     lessons = campaign_lessons_of(campaign)
     units = units_beneath(campaign, unit)
-    per_unit = unit_figures(units, [lesson.id for lesson, _v in lessons])
-    total, direct, by_child = Figures(), Figures(), {}
-    for unit_id, figures in per_unit.items():
-        total.add(figures)
-        child = child_of(unit.path, units[unit_id][0])
-        if child is None:
-            direct.add(figures)
-        else:
-            by_child.setdefault(child, Figures()).add(figures)
+    per_child = child_figures(units, [lesson.id for lesson, _v in lessons])
+    total, direct, by_child = Figures(), per_child.pop(None, None), per_child
+    for figures in (direct, *by_child.values()):
+        if figures is not None:
+            total.add(figures)
     children = list(db.session.scalars(select(Unit).where(Unit.id.in_(by_child)).order_by(Unit.name))) \
         if by_child else []
     with_children = set(db.session.scalars(select(Unit.parent_id).where(Unit.parent_id.in_(by_child)).distinct())) \
@@ -251,32 +288,51 @@ def campaign_dashboard(user, campaign: Campaign, unit: Unit, today: date) -> Das
     page = Dashboard(campaign, unit, lessons, total, trail=_trail(user, unit), overdue=today > campaign.closes_on)
     page.rows = [Row(child, by_child[child.id], child.id in with_children) for child in children]
     page.lesson_rows = _lesson_figures(units, lessons, total.members) if lessons else []
-    if unit.id in per_unit or not children:
-        page.direct = direct if children else None
+    if direct is not None or not children:
+        page.direct = (direct or Figures()) if children else None
         if unit.id in units:
             page.members, page.exempt = _members(unit, lessons)
     return page
 
 
+def _progress_marks(ids: list[int], lesson_ids: list[int]):
+    """What a cell's page reads of its members' progress rows: whether each
+    step happened (1 or None, as study_state reads them: `is None` and
+    truth), the grading's verdict and the counted score. Core rows, no
+    timestamps decoded: a cell's 50 members × 20 lessons are 1,000 rows."""
+    progress = LessonProgress.__table__
+
+    def happened(column):
+        return case((column.is_not(None), 1), else_=None)
+
+    return db.session.execute(select(
+        progress.c.user_id, progress.c.lesson_id,
+        happened(progress.c.started_at).label("started_at"),
+        happened(progress.c.completed_at).label("completed_at"),
+        happened(progress.c.quiz_passed_at).label("quiz_passed_at"),
+        happened(progress.c.reflection_graded_at).label("reflection_graded_at"),
+        progress.c.reflection_passed,
+        case((and_(progress.c.reflection_returned_reason.is_not(None), progress.c.reflection_returned_reason != ""),
+              1), else_=None).label("reflection_returned_reason"),
+        progress.c.counted_percent)
+        .where(progress.c.user_id.in_(ids), progress.c.lesson_id.in_(lesson_ids)))
+
+
 def _members(unit: Unit, lessons) -> tuple[list[MemberRow], list[User]]:
     """The unit's own members (Vietnamese order) with each lesson's state:
-    their progress rows, one query."""
+    their progress rows (the columns the states need), one query."""
     people = list(db.session.scalars(select(User).where(User.unit_id == unit.id, User.active.is_(True))
                                      .order_by(User.name_key, User.id)))
     rated = [p for p in people if not p.exempt]
     lesson_ids = [lesson.id for lesson, _v in lessons]
     if not rated or not lesson_ids:
         return [MemberRow(p, [], []) for p in rated], [p for p in people if p.exempt]
-    ids = [p.id for p in rated]
-    progress = {(p.user_id, p.lesson_id): p for p in db.session.scalars(
-        select(LessonProgress).where(LessonProgress.user_id.in_(ids), LessonProgress.lesson_id.in_(lesson_ids)))}
-    reflective = {lesson.id: has_reflection(version.id) for lesson, version in lessons}
+    progress = {(row.user_id, row.lesson_id): row for row in _progress_marks([p.id for p in rated], lesson_ids)}
+    reflective = [has_reflection(version.id) for _lesson, version in lessons]
     rows = []
     for person in rated:
-        mine = [progress.get((person.id, lesson.id)) for lesson, _v in lessons]
-        states = [study_state(row, reflective[lesson.id])
-                  for row, (lesson, _v) in zip(mine, lessons)]
-        rows.append(MemberRow(person, states, mine))
+        mine = [progress.get((person.id, lesson_id)) for lesson_id in lesson_ids]
+        rows.append(MemberRow(person, [study_state(row, needs) for row, needs in zip(mine, reflective)], mine))
     return rows, [p for p in people if p.exempt]
 
 

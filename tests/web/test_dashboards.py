@@ -191,3 +191,39 @@ def test_a_reviewer_of_several_units_starts_where_the_campaign_binds(client, log
     login(reviewer)
     html = client.get(f"/follow-up/campaigns/{only_b.id}").get_data(as_text=True)
     assert "<h1>Chi bộ B</h1>" in html and "Nguyễn Văn Em" in html
+
+
+def test_a_cells_page_gives_each_member_the_state_study_state_gives_their_progress_row(
+        tree, make_user, publish_file, monkeypatch):
+    """The cell's page reads a few columns of each progress row, not the row:
+    every state, reflections' included, must come out as from the full row."""
+    from learning.core.db import utcnow
+    from learning.models import LessonProgress
+    from learning.review import dashboards
+    from learning.study.progress import StudyState, study_state
+
+    lesson = publish_file("366-qd-tw-2025.md")
+    now = utcnow()
+    rows = {"never": None, "opened": {"started_at": now},
+            "quiz": {"started_at": now, "quiz_passed_at": now},
+            "failed": {"started_at": now, "reflection_submitted_at": now, "reflection_graded_at": now,
+                       "reflection_passed": False},
+            "returned": {"started_at": now, "reflection_submitted_at": now, "reflection_graded_at": now,
+                         "reflection_passed": False, "reflection_returned_reason": "Viết thêm"},
+            "waiting": {"started_at": now, "quiz_passed_at": now, "completed_at": now, "counted_percent": 80.0},
+            "done": {"started_at": now, "quiz_passed_at": now, "completed_at": now, "reflection_graded_at": now,
+                     "reflection_passed": True, "counted_percent": 90.0}}
+    people = {}
+    for name, columns in rows.items():
+        people[name] = make_user(name=f"Trần Văn {name}", member_of=tree["cell_a"])
+        if columns is not None:
+            db.session.add(LessonProgress(user_id=people[name].id, lesson_id=lesson.id, **columns))
+    db.session.flush()
+    monkeypatch.setattr(dashboards, "has_reflection", lambda version_id: True)
+    members, _exempt = dashboards._members(tree["cell_a"], [(lesson, lesson.versions[-1])])
+    got = {row.member.id: (row.states[0], row.progress[0] and row.progress[0].counted_percent) for row in members}
+    full = {p.user_id: p for p in db.session.query(LessonProgress)}
+    expected = {person.id: (study_state(full.get(person.id), True), full[person.id].counted_percent
+                            if person.id in full else None) for person in people.values()}
+    assert got == expected
+    assert {state for state, _percent in got.values()} == set(StudyState)  # every state was tried

@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 
 from learning.audit.models import AuditEntry, AuditKind
 from learning.core import db
-from learning.models import Job, RoleGrant, RosterUpload, User
+from learning.models import Job, LessonRollup, RoleGrant, RosterUpload, User
 from learning.org import accounts
 from learning.org import units as org
+from learning.study import reading
 
 HEADER = "Họ và tên,Số thẻ đảng viên,Ngày sinh,Giới tính,Mã chi bộ,Điện thoại,Trạng thái,Ngày vào Đảng"
 AN = "Nguyễn Văn An,79010001,03/04/1980,Nam,CB-A,0912 345 001,Chính thức,01/05/2005"
@@ -273,3 +274,22 @@ def test_the_big_upload_limit_is_only_for_reviewers(client, cells, app):
     app.config["ROSTER_MAX_BYTES"] = 1000
     response = upload(client, _csv(*[AN] * 40), token_from="/login")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_member_the_import_moves_or_makes_exempt_takes_their_progress_out_of_the_old_cells_figures(
+        client, importer, cells, publish_file):
+    lesson = publish_file()
+    _import(client, _csv(AN, BINH))
+    for person in members().values():
+        reading.record_read(person, lesson)
+    db.session.commit()
+
+    def started(cell):
+        row = db.session.get(LessonRollup, (cells[cell].id, lesson.id))
+        return row.started if row else 0
+    assert (started("cell_a"), started("cell_b")) == (2, 0)
+    moved = AN.replace("CB-A", "CB-B")
+    exempt = BINH.replace("Dự bị", "Miễn sinh hoạt")
+    assert _import(client, _csv(moved, exempt))["imported"]
+    db.session.expire_all()
+    assert (started("cell_a"), started("cell_b")) == (0, 1)

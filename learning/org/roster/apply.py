@@ -19,6 +19,7 @@ from learning.org.accounts import NOT_ACTIVATED
 from learning.org.models import RoleGrant, User
 from learning.org.names import name_columns
 from learning.org.roster.plan import Outcome, UnitInfo, shown
+from learning.org.signals import members_moved
 
 CHUNK = 5000
 ANALYZE_AFTER = 10_000  # new members in one import
@@ -103,6 +104,14 @@ def apply(outcomes: list[Outcome], actor, all_units: dict[int, UnitInfo], filena
         done += len(chunk)
         if progress is not None:
             progress(done)
+    # Members who changed cell or became (or stopped being) exempt: what
+    # counts their progress (the roll-ups, study.rollups) is recomputed for
+    # the units they left and joined, as when members are moved.
+    shifted = [o for o in updated if "unit_id" in o.changes or "exempt" in o.changes]
+    if shifted:
+        members_moved.send(None, unit_ids=sorted({unit_id for o in shifted for unit_id in (
+            o.changes.get("unit_id", (o.after["unit_id"], o.after["unit_id"]))) if unit_id is not None}),
+            member_ids=[o.member_id for o in shifted])
     if conn.dialect.name == "postgresql" and len(created) >= ANALYZE_AFTER:
         # The planner's statistics still describe the table before the
         # import: a first import into a near-empty table would leave the

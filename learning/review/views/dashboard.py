@@ -65,10 +65,12 @@ def campaign(campaign_id: int, unit_id: int | None = None):
     charted = page.rows
     if len(charted) > CHART_BARS:  # a province's 500 organisations: the chart shows those lagging most
         charted = sorted(charted, key=lambda row: row.figures.completion(page.lesson_count) or 0.0)[:CHART_BARS]
-    chart = bar_chart([(row.unit.name, row.figures.completion(page.lesson_count),
-                        url_for("follow.campaign", campaign_id=found.id, unit_id=row.unit.id)) for row in charted])
+    unit_url = _unit_links(found.id)
+    chart = bar_chart([(row.unit.name, row.figures.completion(page.lesson_count), unit_url(row.unit.id))
+                       for row in charted])
     return render_template("review/dashboard.html", page=page, chart=chart, charted_all=charted is page.rows,
-                           today=vietnam_today(), badges=_badges())
+                           today=vietnam_today(), lesson_states=_lesson_states(page), unit_url=unit_url,
+                           member_url=_links("members.show", "member_id"))
 
 
 @bp.route("/campaigns/<int:campaign_id>/lagging")
@@ -80,7 +82,8 @@ def lagging(campaign_id: int, unit_id: int | None = None):
     if kind not in {k.value for k in dashboards.LAGGING_KINDS}:
         kind = UnitKind.CELL.value
     page = dashboards.lagging_units(found, _unit(unit_id, found), kind)
-    return render_template("review/lagging.html", page=page, kinds=dashboards.LAGGING_KINDS)
+    return render_template("review/lagging.html", page=page, kinds=dashboards.LAGGING_KINDS,
+                           unit_url=_unit_links(found.id))
 
 
 @bp.route("/units/<int:unit_id>/print")
@@ -94,10 +97,41 @@ def print_sheet(unit_id: int):
                            state_names=_state_names(), marks=dashboards.STATE_MARKS, wide=wide)
 
 
+def _links(endpoint: str, key: str, **values):
+    """id → the address of `endpoint` with that id as `key`: built once and
+    completed per row (a province's page links 500 units, a cell's page 50
+    members; url_for for each cost a fifth of the page)."""
+    stem = url_for(endpoint, **values, **{key: 0})
+    assert stem.endswith("/0")
+    stem = stem[:-1]
+
+    def link(object_id: int) -> str:
+        return f"{stem}{int(object_id)}"
+    return link
+
+
+def _unit_links(campaign_id: int):
+    """unit id → the address of the campaign's page of that unit."""
+    return _links("follow.campaign", "unit_id", campaign_id=campaign_id)
+
+
 def _badges() -> dict[StudyState, Markup]:
     """Each state's badge, made once per page: a cell's page shows one per member and lesson."""
     return {state: Markup('<span class="state state-{}">{}</span>').format(state.value, str(state.label))
             for state in StudyState}
+
+
+def _lesson_states(page: dashboards.Dashboard):
+    """A member's lessons with their states, as the cell's page lists them:
+    each (lesson, state) item made once per page and joined per member (50
+    members × 20 lessons are 1,000 items, too many for a template loop)."""
+    badges = _badges()
+    items = [{state: Markup("<li>{} {}</li>").format(version.doc_number, badge) for state, badge in badges.items()}
+             for _lesson, version in page.lessons]
+
+    def states(row: dashboards.MemberRow) -> Markup:
+        return Markup("").join([items[i][state] for i, state in enumerate(row.states)])
+    return states
 
 
 def _state_names() -> dict[StudyState, str]:
