@@ -16,7 +16,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql import Executable
 from sqlalchemy.types import TypeDecorator
@@ -174,10 +174,19 @@ def discard_failed_work() -> None:
     connection, so that what follows (an error page) can use the database."""
     current = g.get("db_session")
     if current is not None:
-        current.rollback()
+        try:
+            current.rollback()
+        except DBAPIError:
+            # The connection broke in a way the driver does not report as a
+            # disconnect (a backend terminated while a command was on its way:
+            # "another command is already in progress"): drop it, unused.
+            current.invalidate()
     own_connection = g.get("db_connection")
     if own_connection is not None and own_connection.in_transaction():
-        own_connection.rollback()
+        try:
+            own_connection.rollback()
+        except DBAPIError:
+            own_connection.invalidate()
 
 
 def commit_request() -> None:

@@ -174,3 +174,23 @@ def test_while_the_database_is_down_a_signed_in_member_gets_the_503_page(databas
             assert failed.mimetype == "text/html" and expected in failed.get_data(as_text=True)
     finally:
         db.dispose(app)
+
+
+def test_a_rollback_that_fails_on_a_broken_connection_still_gives_the_503_page(app, monkeypatch):
+    """A backend terminated while a command was on its way can leave the driver
+    refusing even the ROLLBACK ("another command is already in progress"):
+    the failed work is then dropped with its connection, never raised again."""
+    from learning.core.errors import _database_error
+
+    with app.test_request_context("/"):
+        session = db.session._get_current_object()
+        session.execute(text("SELECT 1"))
+        invalidated = []
+
+        def broken_rollback():
+            raise OperationalError("ROLLBACK", {}, Exception("another command is already in progress"))
+
+        monkeypatch.setattr(session, "rollback", broken_rollback)
+        monkeypatch.setattr(session, "invalidate", lambda: invalidated.append(True))
+        body, status, _headers = _database_error(OperationalError("SELECT", {}, Exception("terminating connection")))
+        assert status == 503 and invalidated == [True]
