@@ -82,7 +82,7 @@ def _code(units: dict, name: str, value):
     return value
 
 
-def _all_units(outcomes: list[Outcome], importer) -> dict:
+def _all_units(importer) -> dict:
     return units_of(importer)[1]
 
 
@@ -96,7 +96,7 @@ class RosterCheck(JobKind):
     def run(self, params: dict[str, Any], job: JobRun) -> dict[str, Any]:
         upload = _upload(params)
         importer, table, outcomes = _check(upload, job)
-        return report(upload, table, outcomes, _all_units(outcomes, importer))
+        return report(upload, table, outcomes, _all_units(importer))
 
 
 @register
@@ -111,7 +111,7 @@ class RosterImport(JobKind):
         if upload.imported_at is not None:
             raise DomainError(_l("This file was already imported."))
         importer, table, outcomes = _check(upload, job)
-        units = _all_units(outcomes, importer)
+        units = _all_units(importer)
         result = report(upload, table, outcomes, units)
         if table.problems or result["counts"]["refused"]:
             return result  # all or nothing: nothing
