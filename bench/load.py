@@ -180,8 +180,11 @@ def publish_lessons(count: int) -> list[Lesson]:
 
 
 def make_members(count: int) -> list[User]:
+    # A province's depth: each submission updates the cell's roll-up row and
+    # the grassroots organisation's (org.lineage; the top keeps none).
     province = org.add_unit("Tỉnh ủy (tải thử)", "province")
-    cell = org.add_unit("Chi bộ (tải thử)", "cell", parent=province)
+    grassroots = org.add_unit("Đảng bộ xã (tải thử)", "grassroots", parent=province)
+    cell = org.add_unit("Chi bộ (tải thử)", "cell", parent=grassroots)
     return [accounts.create_user(full_name=f"Đảng viên {i}", phone=f"08{i:08d}", password=PASSWORD, unit=cell)
             for i in range(count)]
 

@@ -3,8 +3,8 @@
 Generates a province (at SCALE=1: 150,000 members, 500 grassroots
 organisations, 3,000 cells, 20 lessons, one campaign binding the province,
 3,000,000 submitted attempts, one per member and lesson, with their
-lesson_progress), builds the roll-ups from lesson_progress (`flask study
-rebuild-rollups` does the same), then times, in the server process through
+lesson_progress), builds the units' lines, the member tallies and the
+roll-ups from them (`flask study rebuild-rollups` does the same), then times, in the server process through
 the Flask test client (no network: the time the app takes to answer, queries
 and rendering included), REQUESTS requests of each page a province's
 reviewer opens:
@@ -63,7 +63,7 @@ from learning.models import (  # noqa: E402
     campaign_lessons,
     campaign_units,
 )
-from learning.org import accounts  # noqa: E402
+from learning.org import accounts, lineage, tallies  # noqa: E402
 from learning.org.names import sort_key  # noqa: E402
 from learning.study import rollups  # noqa: E402
 
@@ -118,9 +118,12 @@ def run(target: str, scale: float):
             ids = generate(members, grassroots, cells)
             print(f"  generated in {time.perf_counter() - began:.0f} s", flush=True)
             began = time.perf_counter()
+            lineage.rebuild()
+            tallies.recount(None)
             rollups.recompute(None)
             db.session.commit()
-            print(f"  roll-ups rebuilt from lesson_progress in {time.perf_counter() - began:.1f} s", flush=True)
+            print(f"  units' lines, member tallies and roll-ups rebuilt in {time.perf_counter() - began:.1f} s",
+                  flush=True)
             if target == "postgresql":
                 with db.engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                     conn.execute(text("VACUUM ANALYZE"))

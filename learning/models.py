@@ -6,7 +6,17 @@ from learning.audit.models import AuditEntry
 from learning.campaigns.models import Campaign, DueDateExtension, campaign_lessons, campaign_units
 from learning.jobs.models import Job
 from learning.lessons.models import Lesson, LessonVersion, Question
-from learning.org.models import ROLES, UNIT_KINDS, ActivationCode, RoleGrant, SignIn, Unit, User
+from learning.org.models import (
+    ROLES,
+    UNIT_KINDS,
+    ActivationCode,
+    MemberTally,
+    RoleGrant,
+    SignIn,
+    Unit,
+    UnitAncestor,
+    User,
+)
 from learning.org.roster.models import RosterUpload
 from learning.review.models import CampaignScale, Grade, GradingLease, Rubric
 from learning.study.models import Answer, Attempt, AttemptAllowance, LessonProgress, LessonRollup
@@ -18,6 +28,7 @@ __all__ = [
     "Lesson", "LessonVersion", "Question",
     "RosterUpload",
     "UNIT_KINDS", "Unit", "ROLES", "RoleGrant", "SignIn", "User", "ActivationCode",
+    "MemberTally", "UnitAncestor",
     "Answer", "Attempt", "AttemptAllowance", "LessonProgress", "LessonRollup",
     "CampaignScale", "Grade", "GradingLease", "Rubric",
 ]

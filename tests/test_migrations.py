@@ -103,3 +103,43 @@ def test_the_upgrade_to_name_keys_sorts_existing_members_the_vietnamese_way(tmp_
             command.downgrade(alembic_config(url), "0005")
         finally:
             engine.dispose()
+
+
+def test_the_upgrade_to_unit_lines_fills_lines_tallies_and_the_rows_beneath(tmp_path):
+    """0014 builds each unit's line, counts members, and sums the cells'
+    roll-ups into the rows of the units above them (but the top)."""
+    with _database_at("0011", tmp_path) as url:
+        engine = create_engine(url)
+        now = datetime(2026, 1, 1)
+        try:
+            with engine.begin() as conn:
+                for unit_id, parent, kind, path in [(1, None, "province", "/1/"), (2, 1, "grassroots", "/1/2/"),
+                                                    (3, 2, "cell", "/1/2/3/"), (4, 2, "cell", "/1/2/4/")]:
+                    conn.execute(text("INSERT INTO units (id, parent_id, name, kind, path, active, created_at) "
+                                      "VALUES (:i, :p, :n, :k, :path, :yes, :now)"),
+                                 {"i": unit_id, "p": parent, "n": f"Đơn vị {unit_id}", "k": kind, "path": path,
+                                  "yes": True, "now": now})
+                for name, unit_id, exempt in [("An", 3, False), ("Bình", 3, True), ("Cường", 4, False)]:
+                    conn.execute(text(
+                        "INSERT INTO users (full_name, name_key, password_hash, membership, exempt, active, "
+                        "unit_id, created_at) VALUES (:n, '', 'x', 'full', :exempt, :yes, :u, :now)"),
+                        {"n": name, "exempt": exempt, "yes": True, "u": unit_id, "now": now})
+                conn.execute(text("INSERT INTO lessons (id, slug, state, title, doc_number, draft_revision, "
+                                  "latest_version_number, created_at, updated_at) "
+                                  "VALUES (1, 'bai', 'published', 'Bài', '1-NQ', 0, 1, :now, :now)"), {"now": now})
+                for unit_id, started in [(3, 1), (4, 1)]:
+                    conn.execute(text("INSERT INTO lesson_rollups (unit_id, lesson_id, started, completed, on_time, "
+                                      "reflected, awaiting, scored, score_sum) VALUES (:u, 1, :s, 1, 1, 0, 0, 1, 80)"),
+                                 {"u": unit_id, "s": started})
+            migrate.upgrade(url)
+            with engine.connect() as conn:
+                lines = set(conn.execute(text("SELECT unit_id, ancestor_id, depth FROM unit_ancestors")).all())
+                tallies = dict(((u, bool(b)), m) for u, b, m in conn.execute(
+                    text("SELECT unit_id, beneath, members FROM member_tallies")).all())
+                beneath = conn.execute(text("SELECT unit_id, started, completed, score_sum FROM lesson_rollups "
+                                            "WHERE beneath")).all()
+        finally:
+            engine.dispose()
+    assert lines == {(1, 1, 0), (2, 2, 0), (3, 3, 0), (3, 2, 1), (4, 4, 0), (4, 2, 1)}
+    assert tallies == {(3, False): 1, (4, False): 1, (2, True): 2}
+    assert [tuple(row) for row in beneath] == [(2, 2, 2, 160.0)]

@@ -14,6 +14,7 @@ from learning.core import db
 from learning.core.db import utcnow
 from learning.core.errors import DomainError
 from learning.core.permissions import Role
+from learning.org import tallies
 from learning.org.access import live_sign_in, signed_in_after
 from learning.org.models import ROLES, RoleGrant, SignIn, Unit, User
 
@@ -156,4 +157,5 @@ def create_user(
         user.grants.append(RoleGrant(role=role, unit=scope))
     db.session.add(user)
     db.session.flush()
+    tallies.add_member(user)
     return user

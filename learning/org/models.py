@@ -50,6 +50,31 @@ class Unit(Base):
         return f"<Unit {self.id} {self.name!r}>"
 
 
+class UnitAncestor(Base):
+    """A unit's line upwards (org.lineage): the unit itself (depth 0), then
+    each unit above it but the top of its tree. What is counted per unit is
+    kept for every unit of a member's line, so a page sums its children's rows
+    instead of everything beneath them."""
+
+    __tablename__ = "unit_ancestors"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    ancestor_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True, index=True)
+    depth: Mapped[int] = mapped_column()  # 0: the unit itself; 1: its parent...
+
+
+class MemberTally(Base):
+    """How many rated members (active, not exempt) a unit has: directly in it
+    (beneath false), and in the units beneath it (true, kept for the units of
+    their lines: org.tallies)."""
+
+    __tablename__ = "member_tallies"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    beneath: Mapped[bool] = mapped_column(primary_key=True, default=False)
+    members: Mapped[int] = mapped_column(default=0)
+
+
 ROLES = tuple(Role)
 
 # Byte order on PostgreSQL too, whatever the database's collation.

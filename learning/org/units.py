@@ -27,7 +27,7 @@ from learning.core import db
 from learning.core.errors import DomainError
 from learning.core.input import is_storable, unstorable_message
 from learning.core.permissions import Role, is_admin
-from learning.org import signals
+from learning.org import lineage, signals
 from learning.org.accounts import find_by_login
 from learning.org.models import UNIT_KINDS, RoleGrant, Unit, User
 from learning.org.names import tidy
@@ -54,6 +54,7 @@ def add_unit(name: str, kind: str, parent: Unit | None = None, code: str | None 
     db.session.flush()  # the path needs the id
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
     db.session.flush()
+    lineage.add(unit)
     return unit
 
 
@@ -212,6 +213,7 @@ def _rewrite_paths(old_prefix: str, new_prefix: str, parent_of: dict[int, int] |
         values["parent_id"] = case({unit_id: parent for unit_id, parent in parent_of.items()},
                                    value=Unit.id, else_=Unit.parent_id)
     db.session.execute(update(Unit).where(condition).values(**values).execution_options(synchronize_session=False))
+    lineage.rebuild(new_prefix)
 
 
 def _deepest_path(unit: Unit) -> int:

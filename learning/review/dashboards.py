@@ -25,7 +25,7 @@ from learning.core import db
 from learning.core.permissions import Role, is_admin
 from learning.lessons.models import Lesson, LessonVersion
 from learning.lessons.versions import has_reflection
-from learning.org.models import RoleGrant, Unit, UnitKind, User
+from learning.org.models import MemberTally, RoleGrant, Unit, UnitKind, User
 from learning.org.scope import covers
 from learning.review.figures import Figures
 from learning.study.models import LessonProgress, LessonRollup
@@ -144,6 +144,83 @@ def _trail(user, unit: Unit) -> list[Unit]:
     return [found[i] for i in ids if i in found]
 
 
+# -- what a campaign binds beneath a unit ---------------------------------------
+#
+# Roll-ups and member tallies are kept per unit for its direct members and
+# for those beneath it (org.lineage), so the figures of a unit's whole
+# subtree are its own two rows. A page sums "pieces": units whose whole
+# subtrees the campaign binds (its children, when the campaign binds the
+# page's unit; else the units it is assigned to beneath the page), plus the
+# page unit's direct members when they are bound.
+
+
+def assigned_paths(campaign: Campaign) -> list[tuple[int, str]]:
+    """The units the campaign is assigned to, outermost only (one assigned
+    inside another adds nothing), as (id, path)."""
+    found = sorted(db.session.execute(
+        select(Unit.id, Unit.path).join(campaign_units, campaign_units.c.unit_id == Unit.id)
+        .where(campaign_units.c.campaign_id == campaign.id, Unit.path != "")).all(), key=lambda r: len(r[1]))
+    outermost: list[tuple[int, str]] = []
+    for unit_id, path in found:
+        if not any(path.startswith(other) for _i, other in outermost):
+            outermost.append((unit_id, path))
+    return outermost
+
+
+def child_of(root_path: str, path: str) -> int | None:
+    """The id of root's child on the way to `path` (None: path is root itself)."""
+    rest = path[len(root_path):].strip("/")
+    return int(rest.split("/")[0]) if rest else None
+
+
+@dataclass
+class Binding:
+    """What a campaign binds beneath a unit: whether the unit's own members
+    are bound (`own`: the unit lies in an assigned unit's subtree), and the
+    pieces to sum, each with the child of the unit it falls under: either
+    every child (`all_children`) or the assigned units beneath the unit."""
+    unit: Unit
+    own: bool = False
+    all_children: bool = False
+    pieces: dict[int, int] = field(default_factory=dict)  # assigned unit id → child id
+
+    @property
+    def empty(self) -> bool:
+        return not (self.own or self.pieces)
+
+    def piece_ids(self):
+        """SQL or a list: the ids of the units whose subtrees are summed."""
+        if self.all_children:
+            return select(Unit.id).where(Unit.parent_id == self.unit.id)
+        return sorted(self.pieces)
+
+    def child(self, piece_id: int) -> int:
+        return piece_id if self.all_children else self.pieces[piece_id]
+
+    def rows(self, table):
+        """SQL: the rows of a table kept along the lines (roll-ups, tallies)
+        that this binding sums: the pieces' rows, and the unit's own direct
+        row when its members are bound."""
+        condition = table.c.unit_id.in_(self.piece_ids())
+        if self.own:
+            condition = or_(condition, and_(table.c.unit_id == self.unit.id, table.c.beneath.is_(False)))
+        return condition
+
+
+def binding_beneath(campaign: Campaign, unit: Unit, assigned: list[tuple[int, str]] | None = None) -> Binding:
+    """What the campaign binds beneath `unit` (from its assigned paths, in Python)."""
+    assigned = assigned_paths(campaign) if assigned is None else assigned
+    found = Binding(unit)
+    if not unit.path:
+        return found
+    if any(unit.path.startswith(path) for _i, path in assigned):
+        found.own = found.all_children = True
+        return found
+    found.pieces = {unit_id: child_of(unit.path, path) for unit_id, path in assigned
+                    if path.startswith(unit.path) and path != unit.path}
+    return found
+
+
 # -- figures ------------------------------------------------------------------
 
 def campaign_lessons_of(campaign: Campaign) -> list[tuple[Lesson, LessonVersion]]:
@@ -157,35 +234,7 @@ def campaign_lessons_of(campaign: Campaign) -> list[tuple[Lesson, LessonVersion]
     return [(lesson, version) for lesson, version in rows]
 
 
-class Beneath(dict):
-    """Unit id → (path, kind) of every unit beneath a root (itself included)
-    that a campaign binds; `ids` is the same set as a subquery, for the
-    statements that sum over them (no long list of parameters)."""
-    ids = None
-    root_path = ""
-
-
-def units_beneath(campaign: Campaign, root: Unit) -> Beneath:
-    """The units beneath `root` that the campaign binds: one query over the
-    units, the campaign's few paths written into it."""
-    assigned = [path for path in db.session.scalars(
-        select(Unit.path).join(campaign_units, campaign_units.c.unit_id == Unit.id)
-        .where(campaign_units.c.campaign_id == campaign.id, Unit.path != "")) if path]
-    found = Beneath()
-    if not assigned or not root.path:
-        return found
-    condition = [Unit.path.like(root.path + "%"), or_(*(Unit.path.like(path + "%") for path in assigned))]
-    found.update({unit_id: (path, kind) for unit_id, path, kind in db.session.execute(
-        select(Unit.id, Unit.path, Unit.kind).where(*condition))})
-    found.ids = select(Unit.id).where(*condition)
-    found.root_path = root.path
-    return found
-
-
-def _sums(*columns):
-    rollups = LessonRollup.__table__
-    return (*columns, func.sum(rollups.c.started), func.sum(rollups.c.completed), func.sum(rollups.c.on_time),
-            func.sum(rollups.c.awaiting), func.sum(rollups.c.scored), func.sum(rollups.c.score_sum))
+SUMMED = ("started", "completed", "on_time", "awaiting", "scored", "score_sum")
 
 
 def _figures(members: int, started, completed, on_time, awaiting, scored, score_sum) -> Figures:
@@ -193,104 +242,57 @@ def _figures(members: int, started, completed, on_time, awaiting, scored, score_
                    int(scored or 0), float(score_sum or 0.0))
 
 
-def unit_figures(units: Beneath, lesson_ids: list[int]) -> dict[int, Figures]:
-    """Unit id → the figures of its own members, for these units: two
-    grouped queries, each reading index entries of these units only (members
-    by ix_users_unit_rated, roll-ups by their key)."""
-    if not units:
-        return {}
-    ids = units.ids
-    users, rollups = User.__table__, LessonRollup.__table__
-    found = {unit_id: Figures(members=count) for unit_id, count in db.session.execute(
-        select(users.c.unit_id, func.count())
-        .where(users.c.unit_id.in_(ids), users.c.active.is_(True), users.c.exempt.is_(False))
-        .group_by(users.c.unit_id))}
+def figures_by_unit(condition_of, lesson_ids: list[int]) -> dict[int, Figures]:
+    """Unit id → the figures of its rows (direct and beneath together), for
+    the rows `condition_of(table)` picks: two grouped queries, over member
+    tallies and over the lessons' roll-ups, each reading a row or two per unit."""
+    tallies, rollups = MemberTally.__table__, LessonRollup.__table__
+    found = {unit_id: Figures(members=int(count or 0)) for unit_id, count in db.session.execute(
+        select(tallies.c.unit_id, func.sum(tallies.c.members)).where(condition_of(tallies))
+        .group_by(tallies.c.unit_id))}
     if lesson_ids:
         for unit_id, *sums in db.session.execute(
-                select(*_sums(rollups.c.unit_id))
-                .where(rollups.c.unit_id.in_(ids), rollups.c.lesson_id.in_(lesson_ids))
-                .group_by(rollups.c.unit_id)):
+                select(rollups.c.unit_id, *(func.sum(rollups.c[name]) for name in SUMMED))
+                .where(condition_of(rollups), rollups.c.lesson_id.in_(lesson_ids)).group_by(rollups.c.unit_id)):
             found.setdefault(unit_id, Figures()).add(_figures(0, *sums))
     return found
 
 
-def _lesson_figures(units: Beneath, lessons, members: int) -> list[LessonRow]:
+def _lesson_figures(binding: Binding, lessons, members: int) -> list[LessonRow]:
     rollups = LessonRollup.__table__
-    sums = {}
-    if units:
-        sums = {lesson_id: rest for lesson_id, *rest in db.session.execute(
-            select(*_sums(rollups.c.lesson_id))
-            .where(rollups.c.unit_id.in_(units.ids), rollups.c.lesson_id.in_([lesson.id for lesson, _v in lessons]))
-            .group_by(rollups.c.lesson_id))}
+    sums = {lesson_id: rest for lesson_id, *rest in db.session.execute(
+        select(rollups.c.lesson_id, *(func.sum(rollups.c[name]) for name in SUMMED))
+        .where(binding.rows(rollups), rollups.c.lesson_id.in_([lesson.id for lesson, _v in lessons]))
+        .group_by(rollups.c.lesson_id))}
     return [LessonRow(lesson, version, _figures(members, *sums.get(lesson.id, (0, 0, 0, 0, 0, 0.0))))
             for lesson, version in lessons]
-
-
-def child_of(root_path: str, path: str) -> int | None:
-    """The id of root's child on the way to `path` (None: path is root itself)."""
-    rest = path[len(root_path):].strip("/")
-    return int(rest.split("/")[0]) if rest else None
-
-
-def _child_segment(root_path: str, path):
-    """SQL: the id, as text, of root's child on the way to `path` ('' for
-    root itself): the part of the path between root's path and the next
-    slash."""
-    rest = func.substr(path, len(root_path) + 1)
-    position = func.instr if db.dialect_name() == "sqlite" else func.strpos
-    return func.substr(rest, 1, position(rest + "/", "/") - 1)
-
-
-def child_figures(units: Beneath, lesson_ids: list[int]) -> dict[int | None, Figures]:
-    """Root's child id (None: root's own members) → the figures of the
-    members beneath it: the same two grouped queries as `unit_figures`,
-    summed per child in the database (a row per child, not per unit)."""
-    if not units:
-        return {}
-    users, rollups, tree = User.__table__, LessonRollup.__table__, Unit.__table__
-    found: dict[int | None, Figures] = {}
-
-    def per_child(grouped, *sums):
-        child = _child_segment(units.root_path, tree.c.path).label("child")
-        query = (select(child, *(func.sum(getattr(grouped.c, name)) for name in sums))
-                 .join(grouped, grouped.c.unit_id == tree.c.id).group_by(child))
-        return [(int(segment) if segment else None, *rest) for segment, *rest in db.session.execute(query)]
-
-    counted = (select(users.c.unit_id, func.count().label("members"))
-               .where(users.c.unit_id.in_(units.ids), users.c.active.is_(True), users.c.exempt.is_(False))
-               .group_by(users.c.unit_id).subquery())
-    for child, members in per_child(counted, "members"):
-        found[child] = Figures(members=int(members or 0))
-    if lesson_ids:
-        names = ("started", "completed", "on_time", "awaiting", "scored", "score_sum")
-        summed = (select(rollups.c.unit_id, *(func.sum(rollups.c[name]).label(name) for name in names))
-                  .where(rollups.c.unit_id.in_(units.ids), rollups.c.lesson_id.in_(lesson_ids))
-                  .group_by(rollups.c.unit_id).subquery())
-        for child, *sums in per_child(summed, *names):
-            found.setdefault(child, Figures()).add(_figures(0, *sums))
-    return found
 
 
 def campaign_dashboard(user, campaign: Campaign, unit: Unit, today: date) -> Dashboard:
     """The unit's page: its totals, a row per child unit the campaign binds,
     and, when it has members of its own, each one's state per lesson."""
     lessons = campaign_lessons_of(campaign)
-    units = units_beneath(campaign, unit)
-    per_child = child_figures(units, [lesson.id for lesson, _v in lessons])
-    total, direct, by_child = Figures(), per_child.pop(None, None), per_child
+    binding = binding_beneath(campaign, unit)
+    page = Dashboard(campaign, unit, lessons, Figures(), trail=_trail(user, unit), overdue=today > campaign.closes_on)
+    if binding.empty:
+        return page
+    by_unit = figures_by_unit(binding.rows, [lesson.id for lesson, _v in lessons])
+    direct = by_unit.pop(unit.id, None) if binding.own else None
+    by_child: dict[int, Figures] = {}
+    for piece_id, figures in by_unit.items():
+        by_child.setdefault(binding.child(piece_id), Figures()).add(figures)
     for figures in (direct, *by_child.values()):
         if figures is not None:
-            total.add(figures)
+            page.total.add(figures)
     children = list(db.session.scalars(select(Unit).where(Unit.id.in_(by_child)).order_by(Unit.name))) \
         if by_child else []
     with_children = set(db.session.scalars(select(Unit.parent_id).where(Unit.parent_id.in_(by_child)).distinct())) \
         if by_child else set()
-    page = Dashboard(campaign, unit, lessons, total, trail=_trail(user, unit), overdue=today > campaign.closes_on)
     page.rows = [Row(child, by_child[child.id], child.id in with_children) for child in children]
-    page.lesson_rows = _lesson_figures(units, lessons, total.members) if lessons else []
+    page.lesson_rows = _lesson_figures(binding, lessons, page.total.members) if lessons else []
     if direct is not None or not children:
         page.direct = (direct or Figures()) if children else None
-        if unit.id in units:
+        if binding.own:
             page.members, page.exempt = _members(unit, lessons)
     return page
 
@@ -341,17 +343,38 @@ LAGGING_KINDS = (UnitKind.COMMITTEE, UnitKind.GRASSROOTS, UnitKind.CELL, UnitKin
 
 def lagging_units(campaign: Campaign, unit: Unit, kind: str) -> Lagging:
     """The units of a kind beneath `unit` that the campaign binds, by
-    completion, lowest first (then by name), for inspection and supervision."""
+    completion, lowest first (then by name), for inspection and supervision.
+    Each is summed from its own rows (roll-ups and tallies kept along the
+    lines), or, when the campaign binds only part of it, from the rows of
+    the units it is assigned to inside it."""
     lessons = campaign_lessons_of(campaign)
-    units = units_beneath(campaign, unit)
-    per_unit = unit_figures(units, [lesson.id for lesson, _v in lessons])
-    of_kind = {unit_id for unit_id, (_path, unit_kind) in units.items() if unit_kind == kind}
+    assigned = [(i, path) for i, path in assigned_paths(campaign)
+                if path.startswith(unit.path) or unit.path.startswith(path)]
+    if not assigned or not unit.path:
+        return Lagging(campaign, unit, kind, len(lessons), [], 0)
+    whole = select(Unit.id).where(Unit.kind == kind, Unit.path.startswith(unit.path, autoescape=True),
+                                  Unit.id != unit.id,
+                                  or_(*(Unit.path.startswith(path, autoescape=True) for _i, path in assigned)))
+    # Units of the kind between the page's unit and a unit the campaign is
+    # assigned to beneath it: partly bound, they count their assigned units.
+    partly: dict[int, set[int]] = {}  # assigned unit → the partly bound units above it
+    above = {int(part): assigned_id for assigned_id, path in assigned if path.startswith(unit.path)
+             for part in path[len(unit.path):].strip("/").split("/")[:-1] if part}
+    if above:
+        for unit_id in db.session.scalars(select(Unit.id).where(Unit.id.in_(above), Unit.kind == kind)):
+            partly.setdefault(above[unit_id], set()).add(unit_id)
+    whole_ids = set(db.session.scalars(whole.where(Unit.id.in_(partly)))) if partly else set()
+
+    def condition(table):
+        picked = table.c.unit_id.in_(whole)
+        return or_(picked, table.c.unit_id.in_(sorted(partly))) if partly else picked
+
     sums: dict[int, Figures] = {}
-    for unit_id, figures in per_unit.items():
-        for part in units[unit_id][0].strip("/").split("/"):
-            if part and int(part) in of_kind:
-                sums.setdefault(int(part), Figures()).add(figures)
-                break
+    for unit_id, figures in figures_by_unit(condition, [lesson.id for lesson, _v in lessons]).items():
+        for target in partly.get(unit_id, ()):
+            sums.setdefault(target, Figures()).add(figures)
+        if unit_id not in partly or unit_id in whole_ids:
+            sums.setdefault(unit_id, Figures()).add(figures)
     count = len(lessons)
     ranked = [i for i, f in sums.items() if f.members]
     names = {i: name for i, name in db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ranked)))} \

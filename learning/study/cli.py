@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from learning.core.lifecycle import one_transaction
+from learning.org import lineage, tallies
 from learning.study import rollups, submission
 
 attempts_cli = AppGroup("attempts", help="Quiz attempts.")
@@ -25,6 +26,9 @@ study_cli = AppGroup("study", help="Members' study.")
 @study_cli.command("rebuild-rollups")
 @one_transaction
 def study_rebuild_rollups() -> None:
-    """Rebuild every unit's progress roll-ups from lesson_progress (after a bulk import or a repair)."""
+    """Rebuild the units' lines, member counts and progress roll-ups from the
+    tree, the members and lesson_progress (after a bulk import or a repair)."""
+    lineage.rebuild()
+    tallies.recount(None)
     rollups.recompute(None)
-    click.echo(_("Progress roll-ups rebuilt."))
+    click.echo(_("Units' lines, member counts and progress roll-ups rebuilt."))

@@ -139,10 +139,11 @@ class AttemptAllowance(Base):
 
 class LessonRollup(Base):
     """Counts over one lesson's progress rows of the members directly in one
-    unit (active and not exempt: exempt members are not rated), kept current
-    in the same transaction as every progress write (study.rollups), so that
-    a dashboard sums a few rows per unit instead of reading every member's.
-    A subtree's figures are the sum over the units beneath it (a path prefix)."""
+    unit (beneath false), or of those in the units beneath it (true: kept
+    for the units of their lines, org.lineage); rated members only (active,
+    not exempt). Kept current in the same transaction as every progress
+    write (study.rollups), so that a dashboard sums a row or two per unit it
+    shows instead of reading every member's progress."""
 
     __tablename__ = "lesson_rollups"
 
@@ -150,6 +151,7 @@ class LessonRollup(Base):
     # No index of its own on lesson_id: every query names the units first, and
     # one on lesson_id leads SQLite to read every unit's rows of the lesson.
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), primary_key=True)
+    beneath: Mapped[bool] = mapped_column(primary_key=True, default=False)
     started: Mapped[int] = mapped_column(default=0)
     completed: Mapped[int] = mapped_column(default=0)
     on_time: Mapped[int] = mapped_column(default=0)  # completed by the due date

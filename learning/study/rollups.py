@@ -1,15 +1,16 @@
 """Roll-ups of lesson progress: per unit and lesson, counts over the progress
-rows of the members directly in that unit (active, not exempt: exempt
-members are not rated). Dashboards sum them over a subtree (a path prefix)
-and so never read members' progress or attempts.
+rows of the members directly in that unit, and of those beneath it (kept
+for every unit of their line: org.lineage), active and not exempt (exempt
+members are not rated). A dashboard sums its children's rows and so never
+reads members' progress or attempts, nor the rows of every cell beneath.
 
 Every write of a progress row applies the change it makes to its member's
-roll-up row, in the same transaction: `apply_change` with the row before and
-after (one upsert that adds the difference). The difference is worked out by
-a pure function (`contribution`), so the rule is one place for the
-incremental path and for `recompute`, which rebuilds units from
-lesson_progress (after members moved: org.signals.members_moved; or all of
-them: `flask study rebuild-rollups`).
+roll-up rows, in the same transaction: `apply_change` with the row before and
+after (one upsert that adds the difference to each row of the member's
+line). The difference is worked out by a pure function (`contribution`), so
+the rule is one place for the incremental path and for `recompute`, which
+rebuilds units from lesson_progress (after members moved: org.signals.
+members_moved; or all of them: `flask study rebuild-rollups`).
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from sqlalchemy import Boolean, Float, Integer, and_, bindparam, case, delete, f
 
 from learning.core import db
 from learning.core.db import prebuilt, upsert_insert
-from learning.org.models import User
+from learning.org.lineage import resum_beneath
+from learning.org.models import UnitAncestor, User
 from learning.org.signals import members_moved
 from learning.study.models import LessonProgress, LessonRollup
 
@@ -95,15 +97,18 @@ def change_insert(*conditions):
     `conditions` hold and the parameter `changed` is true: a statement of its
     own, or a part of another (study.submission folds it into its write on
     PostgreSQL, so submitting keeps its round trips)."""
-    rollups, users = LessonRollup.__table__, User.__table__
-    source = select(users.c.unit_id, bindparam("lesson", type_=Integer),
-                    *(bindparam(f"d_{name}", type_=Float if name == "score_sum" else Integer) for name in COUNTS)
-                    ).where(users.c.id == bindparam("member"), users.c.unit_id.is_not(None),
-                            users.c.active.is_(True), users.c.exempt.is_(False),
-                            bindparam("changed", type_=Boolean).is_(True), *conditions)
-    statement = upsert_insert(rollups).from_select(["unit_id", "lesson_id", *COUNTS], source)
+    rollups, users, line = LessonRollup.__table__, User.__table__, UnitAncestor.__table__
+    # One row per unit of the member's line, nearest first: concurrent
+    # writes in one cell take their row locks in the same order.
+    source = (select(line.c.ancestor_id, bindparam("lesson", type_=Integer), line.c.depth > 0,
+                     *(bindparam(f"d_{name}", type_=Float if name == "score_sum" else Integer) for name in COUNTS))
+              .join(line, line.c.unit_id == users.c.unit_id)
+              .where(users.c.id == bindparam("member"), users.c.active.is_(True), users.c.exempt.is_(False),
+                     bindparam("changed", type_=Boolean).is_(True), *conditions)
+              .order_by(line.c.depth))
+    statement = upsert_insert(rollups).from_select(["unit_id", "lesson_id", "beneath", *COUNTS], source)
     return statement.on_conflict_do_update(
-        index_elements=["unit_id", "lesson_id"],
+        index_elements=["unit_id", "lesson_id", "beneath"],
         set_={name: rollups.c[name] + statement.excluded[name] for name in COUNTS})
 
 
@@ -132,17 +137,19 @@ def _recomputed(unit_ids: list[int] | None):
 
 def recompute(unit_ids: Iterable[int] | None) -> None:
     """Rebuild the roll-ups of these units (None: of every unit) from
-    lesson_progress, in the current transaction."""
+    lesson_progress, and what is beneath each unit of their lines, in the
+    current transaction."""
     ids = None if unit_ids is None else sorted(set(unit_ids))
     if ids == []:
         return
     rollups = LessonRollup.__table__
-    removal = delete(rollups)
+    removal = delete(rollups).where(rollups.c.beneath.is_(False))
     if ids is not None:
         removal = removal.where(rollups.c.unit_id.in_(ids))
     connection = db.connection()
     connection.execute(removal)
     connection.execute(insert(rollups).from_select(["unit_id", "lesson_id", *COUNTS], _recomputed(ids)))
+    resum_beneath(rollups, ("lesson_id",), COUNTS, ids)
 
 
 def _members_moved(_sender=None, unit_ids: Iterable[int] = (), **_extra) -> None:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from learning.core import db
 from learning.core.permissions import PUBLIC, requires
-from learning.models import Unit
+from learning.models import Unit, UnitAncestor
 from learning.org.units import add_unit
 
 
@@ -40,6 +40,7 @@ def lifecycle_app(database_url):
     app.config["WTF_CSRF_ENABLED"] = False
     yield app
     with app.app_context():
+        db.session.execute(UnitAncestor.__table__.delete())
         db.session.execute(Unit.__table__.delete())
         db.session.commit()
     db.dispose(app)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from learning.core import db
 from learning.core.errors import DomainError
-from learning.models import Answer, Attempt, LessonRollup, User
+from learning.models import Answer, Attempt, LessonRollup, Unit, User
 from learning.org import units as org
 from learning.org.access import Member
 from learning.org.signals import members_moved
@@ -18,15 +18,23 @@ from tests.web.test_study import correct_values
 
 
 def _stored():
-    return {(r.unit_id, r.lesson_id): (r.started, r.completed, r.on_time, r.reflected, r.awaiting, r.scored,
-                                       round(r.score_sum, 6))
+    return {(r.unit_id, r.lesson_id, r.beneath): (r.started, r.completed, r.on_time, r.reflected, r.awaiting,
+                                                  r.scored, round(r.score_sum, 6))
             for r in db.session.scalars(select(LessonRollup))
             if (r.started, r.completed, r.on_time, r.reflected, r.awaiting, r.scored) != (0, 0, 0, 0, 0, 0)}
 
 
 def _recomputed():
-    return {(row[0], row[1]): (*row[2:8], round(row[8], 6))
-            for row in db.session.execute(rollups._recomputed(None)).all()}
+    """The direct rows as lesson_progress says they are, and the rows of
+    each unit above (but the top of the tree) summed from them."""
+    paths = dict(db.session.execute(select(Unit.id, Unit.path)).all())
+    expected = {}
+    for unit_id, lesson_id, *counts in db.session.execute(rollups._recomputed(None)).all():
+        above = [int(part) for part in paths[unit_id].strip("/").split("/")][1:-1]
+        for key in [(unit_id, lesson_id, False), *((a, lesson_id, True) for a in above)]:
+            expected[key] = tuple(round(x + y, 6) for x, y in zip(expected.get(key, (0,) * 7), counts))
+    return {key: (*(int(c) for c in counts[:6]), counts[6]) for key, counts in expected.items()
+            if counts[:6] != (0, 0, 0, 0, 0, 0)}
 
 
 def _answers(rng, attempt):
@@ -101,7 +109,7 @@ def test_exempt_members_are_not_counted_and_a_rebuild_keeps_the_figures(tree, ma
     for person in (counted, exempt):
         reading.record_read(person, lesson)
     db.session.commit()
-    row = db.session.get(LessonRollup, (tree["cell_a"].id, lesson.id))
+    row = db.session.get(LessonRollup, (tree["cell_a"].id, lesson.id, False))
     assert row.started == 1
     before = _stored()
     result = app.test_cli_runner().invoke(args=["study", "rebuild-rollups"])

@@ -285,7 +285,7 @@ def test_a_member_the_import_moves_or_makes_exempt_takes_their_progress_out_of_t
     db.session.commit()
 
     def started(cell):
-        row = db.session.get(LessonRollup, (cells[cell].id, lesson.id))
+        row = db.session.get(LessonRollup, (cells[cell].id, lesson.id, False))
         return row.started if row else 0
     assert (started("cell_a"), started("cell_b")) == (2, 0)
     moved = AN.replace("CB-A", "CB-B")
@@ -293,3 +293,22 @@ def test_a_member_the_import_moves_or_makes_exempt_takes_their_progress_out_of_t
     assert _import(client, _csv(moved, exempt))["imported"]
     db.session.expire_all()
     assert (started("cell_a"), started("cell_b")) == (0, 1)
+
+
+def test_imported_members_are_counted_in_their_cells_and_every_unit_above(client, importer, cells, publish_file):
+    from tests.web.test_unit_lines import _expected_tallies, _stored_tallies
+    lesson = publish_file()
+    cell_a, cell_b = (cells["cell_a"].id, False), (cells["cell_b"].id, False)
+    before = _stored_tallies()
+    _import(client, _csv(AN, BINH))
+    db.session.expire_all()
+    assert _stored_tallies() == _expected_tallies()
+    assert _stored_tallies()[cell_a] == before.get(cell_a, 0) + 2
+    for person in members().values():
+        reading.record_read(person, lesson)
+    db.session.commit()
+    _import(client, _csv(AN.replace("CB-A", "CB-B"), BINH.replace("Dự bị", "Miễn sinh hoạt")))
+    db.session.expire_all()
+    assert _stored_tallies() == _expected_tallies()
+    assert _stored_tallies().get(cell_a, 0) == before.get(cell_a, 0)  # one moved out, one exempt
+    assert _stored_tallies()[cell_b] == before.get(cell_b, 0) + 1

@@ -15,6 +15,7 @@ from learning.audit.models import AuditKind
 from learning.core import db
 from learning.core.db import utcnow
 from learning.core.permissions import Role
+from learning.org import tallies
 from learning.org.accounts import NOT_ACTIVATED
 from learning.org.models import RoleGrant, User
 from learning.org.names import name_columns
@@ -112,6 +113,8 @@ def apply(outcomes: list[Outcome], actor, all_units: dict[int, UnitInfo], filena
         members_moved.send(None, unit_ids=sorted({unit_id for o in shifted for unit_id in (
             o.changes.get("unit_id", (o.after["unit_id"], o.after["unit_id"]))) if unit_id is not None}),
             member_ids=[o.member_id for o in shifted])
+    if created:
+        tallies.recount({o.after["unit_id"] for o in created})
     if conn.dialect.name == "postgresql" and len(created) >= ANALYZE_AFTER:
         # The planner's statistics still describe the table before the
         # import: a first import into a near-empty table would leave the
