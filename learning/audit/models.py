@@ -58,13 +58,44 @@ FIELD_LABELS = {
     "extra_attempts": _l("extra attempts"), "due_on": _l("due date"), "title": _l("title"),
     "description": _l("description"), "opens_on": _l("opens on"), "closes_on": _l("closes on"),
     "lessons": _l("lessons"), "units": _l("units"), "action": _l("action"), "campaign": _l("campaign"),
-    "merged_into": _l("merged into"),
+    "merged_into": _l("merged into"), "members_moved": _l("members moved"), "units_moved": _l("units moved"),
+    "reviewers_moved": _l("reviewers moved"), "cell": _l("cell"),
 }
 
 
 def field_label(key: str) -> str:
     label = FIELD_LABELS.get(key)
     return str(label) if label is not None else key
+
+
+# What the stored codes among those values are called, per field. The enums
+# they come from (core's Role; org's UnitKind, review's Membership and scale
+# kinds, in the areas above this one) are mirrored here, and
+# tests/web/test_audit_log.py checks that every code of theirs has a label.
+_UNIT_KINDS = {"province": _l("provincial committee"), "committee": _l("committee"),
+               "grassroots": _l("grassroots organisation"), "cell": _l("cell"), "group": _l("Party group")}
+_SCALE_KINDS = {"pass_fail": _l("Pass / not pass"), "points": _l("Points"),
+                "rubric": _l("Rubric (criteria and levels)")}
+VALUE_LABELS: dict[str, dict[str, Any]] = {
+    "role": {"member": _l("member"), "reviewer": _l("reviewer"), "editor": _l("editor"), "admin": _l("admin")},
+    "kind": {**_UNIT_KINDS, **_SCALE_KINDS},  # a unit's kind, or a grading scale's
+    "scale": _SCALE_KINDS,
+    "membership": {"full": _l("full member"), "probationary": _l("probationary member")},
+    "gender": {"male": _l("male"), "female": _l("female")},
+}
+# Fields holding True or False, shown as yes or no.
+YES_NO_FIELDS = frozenset({"active", "exempt", "passed"})
+
+
+def value_label(key: str, value: Any) -> Any:
+    """A value as the log's page shows it: a stored code by its name, True
+    and False as yes and no, nothing as a dash; anything else as stored."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(_l("yes") if value else _l("no")) if key in YES_NO_FIELDS else value
+    label = VALUE_LABELS.get(key, {}).get(value) if isinstance(value, str) else None
+    return str(label) if label is not None else value
 
 
 class AuditEntry(Base):

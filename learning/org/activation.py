@@ -212,9 +212,12 @@ def activate(typed_code: str, password: str, browser_sign_in: str | None = None)
     sign-in of the member ends (and this browser's, whoever's it was), and
     the member is returned for the view to sign in. CodeRefused, or
     DomainError for a password the rules refuse; nothing changes then."""
-    code = codes.normalise(typed_code)
-    row = db.session.scalar(select(ActivationCode).where(ActivationCode.code_hash == codes.code_hash(code))) \
-        if code is not None else None
+    # What was typed may stand for a few codes (a Vietnamese keyboard turns
+    # "aa" into "â": codes.readings); one look-up for them all, taken in order.
+    hashes = [codes.code_hash(code) for code in codes.readings(typed_code)]
+    found = {row.code_hash: row for row in db.session.scalars(
+        select(ActivationCode).where(ActivationCode.code_hash.in_(hashes)))} if hashes else {}
+    row = next((found[h] for h in hashes if h in found), None)
     member = db.session.get(User, row.user_id) if row is not None else None
     if row is None or row.used_at is not None or row.revoked_at is not None or member is None or not member.active:
         raise CodeRefused(not_valid_message())

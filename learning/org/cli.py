@@ -112,7 +112,7 @@ def org_move(unit: str, parent: str) -> None:
 @click.argument("target")
 @one_transaction
 def org_merge(source: str, target: str) -> None:
-    """Merge SOURCE into TARGET: its members and units move, and SOURCE is closed."""
+    """Merge SOURCE into TARGET: its members, units and reviewers move, and SOURCE is closed."""
     merged, into = _unit(source), _unit(target)
     _refusing(units.merge_units, merged, into)
     click.echo(_("%(unit)s was merged into %(target)s and closed.", unit=merged.name, target=into.name))

@@ -10,11 +10,12 @@ beneath it, and never move anything to a place outside it.
 
 A move rewrites the materialised paths of the whole subtree in one UPDATE;
 ids never change, so members' attempts and progress, and every audit entry,
-stay where they were. A merge moves the members and child units of one unit
-into another and closes the first, kept for history; the areas above org
-follow through `org.signals` (campaigns assigned to the merged unit pass to
-the unit it merged into). Every change writes its audit entry here, in the
-same transaction. Operations flush, never commit.
+stay where they were. A merge moves the members, child units and role
+grants (its reviewers) of one unit into another and closes the first, kept
+for history; the areas above org follow through `org.signals` (campaigns
+assigned to the merged unit pass to the unit it merged into). Every change
+writes its audit entry here, in the same transaction. Operations flush,
+never commit.
 """
 from __future__ import annotations
 
@@ -259,8 +260,8 @@ def _expire_units() -> None:
 
 
 def merge_units(actor, source: Unit, target: Unit) -> Unit:
-    """`source`'s members and child units move to `target`; `source` is
-    closed, and kept for history."""
+    """`source`'s members, child units and role grants move to `target`;
+    `source` is closed, and kept for history."""
     _require_manages(actor, source)
     _require_covers(actor, target)
     if source.id == target.id:
@@ -278,6 +279,7 @@ def merge_units(actor, source: Unit, target: Unit) -> Unit:
                                object_id=m.id, before={"unit": source.name, "path": source_path},
                                after={"unit": target.name, "path": target_path}, reason=None) for m in members]
     child_ids = list(db.session.scalars(select(Unit.id).where(Unit.parent_id == source_id)))
+    grant_rows = _pass_grants(actor, source, target)
     db.session.flush()
     if member_ids:
         db.session.execute(update(User).where(User.unit_id == source_id).values(unit_id=target_id)
@@ -290,11 +292,49 @@ def merge_units(actor, source: Unit, target: Unit) -> Unit:
     record(AuditKind.UNIT_MERGED, actor=actor, unit=source, object_type="unit", object_id=source_id,
            before={"unit": source.name, "path": source_path, "active": True},
            after={"into": target.name, "into_path": target_path, "into_id": target_id, "active": False,
-                  "members_moved": len(member_ids), "units_moved": len(child_ids)})
+                  "members_moved": len(member_ids), "units_moved": len(child_ids),
+                  "reviewers_moved": len(grant_rows)})
     record_many(moved_rows)
+    record_many(grant_rows)
     signals.members_moved.send(None, unit_ids=[source_id, target_id], member_ids=member_ids)
     signals.unit_merged.send(None, source=source, target=target, actor=actor)
     return target
+
+
+def _pass_grants(actor, source: Unit, target: Unit) -> list[dict]:
+    """The roles held on `source` pass to `target` (a reviewer of the merged
+    unit reviews the unit it merged into), except where the person already
+    holds that role there: the grant on `source` is then dropped. The audit
+    entries, one per grant, are returned for the caller to record: a grant
+    passed shows as granted on the target (before: the unit it came from), a
+    duplicate dropped as revoked from the source (after: merged into)."""
+    grants = list(db.session.scalars(select(RoleGrant).where(RoleGrant.unit_id == source.id).order_by(RoleGrant.id)))
+    if not grants:
+        return []
+    held = set(db.session.execute(select(RoleGrant.user_id, RoleGrant.role)
+                                  .where(RoleGrant.unit_id == target.id)).all())
+    rows = []
+    for grant in grants:
+        person = grant.user
+        if (grant.user_id, grant.role) in held:
+            rows.append(entry_values(AuditKind.ROLE_REVOKED, actor=actor, unit=source, subject=person,
+                                     object_type="role_grant", object_id=grant.id,
+                                     before={"role": grant.role, "unit": source.name},
+                                     after={"merged_into": target.name}))
+            if "grants" in person.__dict__ and grant in person.grants:
+                person.grants.remove(grant)  # delete-orphan, as revoke_role
+            else:
+                db.session.delete(grant)
+        else:
+            rows.append(entry_values(AuditKind.ROLE_GRANTED, actor=actor, unit=target, subject=person,
+                                     object_type="role_grant", object_id=grant.id, before={"unit": source.name},
+                                     after={"role": grant.role, "unit": target.name}))
+            grant.unit_id = target.id
+    db.session.flush()
+    for grant in grants:
+        if grant in db.session:
+            db.session.expire(grant)
+    return rows
 
 
 def close_unit(actor, unit: Unit) -> Unit:

@@ -120,7 +120,7 @@ class ActivateForm(FlaskForm):
         DataRequired(_l("Type the password again.")), EqualTo("password", _l("The two passwords are not the same."))])
 
     def validate_code(self, field) -> None:
-        if codes.normalise(field.data) is None:
+        if not codes.readings(field.data):
             raise ValidationError(activation.not_valid_message())
 
     def validate_password(self, field) -> None:

@@ -1,7 +1,9 @@
 """Activation codes as text (learning/org/codes.py): made, read as typed, shown."""
 import math
 import re
+import unicodedata
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -45,3 +47,71 @@ def test_only_a_hash_is_kept_and_typed_hash_never_holds_the_code():
 def test_grouping_then_normalising_gives_the_code_back(code):
     assert codes.normalise(codes.grouped(code)) == code
     assert codes.normalise(codes.grouped(code).lower().replace("-", " ")) == code
+
+
+# -- codes typed on a phone whose keyboard is in Telex or VNI mode -------------------
+
+_TONE_MARKS = "\u0301\u0300\u0309\u0303\u0323"
+_KEYBOARDS = {
+    # (tone keys, what a key does to the letter before it)
+    "telex": (dict(zip("SFRXJ", _TONE_MARKS)), {("A", "A"): "Â", ("E", "E"): "Ê", ("A", "W"): "Ă", ("U", "W"): "Ư"}),
+    "vni": (dict(zip("12345", _TONE_MARKS)), {("A", "6"): "Â", ("E", "6"): "Ê", ("A", "8"): "Ă", ("U", "7"): "Ư"}),
+}
+
+
+def typed_with(keyboard: str, keys: str, free_tone: bool = False) -> str:
+    """What a phone in Telex or VNI mode shows when `keys` are pressed: a mark
+    key changes the vowel before it (or, with `free_tone`, the vowel before a
+    final consonant or two: "ans" gives "án"); "dd" / "d9" give "đ"; in Telex
+    a "w" that changes nothing gives "ư"."""
+    tones, hats = _KEYBOARDS[keyboard]
+    shown: list[str] = []
+    for key in keys:
+        if shown and shown[-1] == "D" and key == ("D" if keyboard == "telex" else "9"):
+            shown[-1] = "Đ"
+            continue
+        changed = False
+        for back in range(1, min(len(shown), 3 if free_tone else 1) + 1):
+            letter = unicodedata.normalize("NFD", shown[-back])
+            base = unicodedata.normalize("NFC", letter.rstrip(_TONE_MARKS))
+            tone = letter[len(letter.rstrip(_TONE_MARKS)):]
+            if key in tones and not tone and base in "AĂÂEÊUƯY":
+                shown[-back], changed = unicodedata.normalize("NFC", base + tones[key]), True
+            elif (base, key) in hats:
+                shown[-back], changed = unicodedata.normalize("NFC", hats[base, key] + tone), True
+            if changed or base not in "CGHMNPT":
+                break
+        if not changed:
+            shown.append("Ư" if keyboard == "telex" and key == "W" else key)
+    return "".join(shown)
+
+
+def test_the_test_keyboards_type_as_phones_do():
+    assert typed_with("telex", "DDAAS2EEFUW7AWK") == "ĐẤ2ỀƯ7ĂK"
+    assert typed_with("telex", "W2ANS", free_tone=True) == "Ư2ÁN"
+    assert typed_with("vni", "D9A63EE6U7A8Y2K") == "ĐẨEÊƯĂỲK"
+
+
+@pytest.mark.parametrize("keyboard, code", [("telex", "DDAAS2EEFUW7AWK"), ("telex", "W2ANSYJEERAWXUW"),
+                                            ("vni", "D9A63EE6U7A8Y2K"), ("vni", "KA6N2E64U75A8MH")])
+def test_a_code_typed_in_telex_or_vni_reads_back(keyboard, code):
+    for free_tone in (False, True):
+        typed = typed_with(keyboard, code, free_tone)
+        assert typed != code and codes.normalise(typed) is None
+        for shown in (typed, typed.lower(), f" {typed[:4]}-{typed[4:8]} {typed[8:]} "):
+            assert code in codes.readings(shown), (keyboard, shown)
+        assert codes.typed_hash(typed) == codes.code_hash(codes.readings(typed)[0])
+
+
+@given(st.text(alphabet=codes.ALPHABET, min_size=codes.LENGTH, max_size=codes.LENGTH),
+       st.sampled_from(sorted(_KEYBOARDS)), st.booleans())
+def test_any_code_typed_in_telex_or_vni_reads_back(code, keyboard, free_tone):
+    readings = codes.readings(typed_with(keyboard, code, free_tone))
+    assert code in readings and len(readings) <= codes.MAX_READINGS
+
+
+def test_what_no_keyboard_makes_of_a_code_is_still_refused():
+    for typed in ("ÀBCDE23456FGHJK", "ÔBCDE-23456-FGHJ", "ƠBCDE23456FGHJ", "ĐĐBCDE23456FGHJ", "A\u0301\u0301BCDE23456FGHJK",
+                  "ÁBCDE23456FGH0", "ÇBCDE23456FGHJ", "ấ", "đ" * 16, "Á" * 200):
+        assert codes.readings(typed) == [], typed
+    assert len(codes.readings("ẦBẦBẦBẦ")) == codes.MAX_READINGS  # bounded, however many ways it could be read

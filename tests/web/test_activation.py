@@ -128,10 +128,23 @@ def test_a_new_code_revokes_the_earlier_unused_one(client, login, reviewer, memb
 
 
 def test_a_wrong_code_is_refused_with_the_same_message(browser, members):
-    for typed in (codes.grouped(codes.new_code()), "NOT-A-CODE", "ABCDE-12345-FGHIJ"):
+    for typed in (codes.grouped(codes.new_code()), "NOT-A-CODE", "ABCDE-12345-FGHIJ", "ĐẤ2ỀƯ7ĂK", "ÔBCDE-23456-FGHJ"):
         response = use(browser, typed)
         assert response.status_code == 400 and NOT_VALID in response.get_data(as_text=True), typed
     assert db.session.scalar(select(func.count()).select_from(SignIn)) == 0
+
+
+@pytest.mark.parametrize("typed", ["ĐẤ2ỀƯ7ĂK", "đấ2-ềư7ăk"])  # DDAAS2EEFUW7AWK on a phone in Telex mode
+def test_a_code_typed_with_a_vietnamese_keyboard_activates(client, login, reviewer, members, tree, browser,
+                                                           monkeypatch, typed):
+    monkeypatch.setattr(codes, "new_code", lambda: "DDAAS2EEFUW7AWK")
+    login(reviewer)
+    assert issue_one(client, tree, members[0]) == ["DDAAS-2EEFU-W7AWK"]
+    response = use(browser, typed)
+    assert response.status_code == 302, response.get_data(as_text=True)[:800]
+    assert db.session.scalar(select(ActivationCode.used_at)) is not None
+    again = use(FormClient(browser.application.test_client()), "ĐẤ2ỀƯ7ĂK")
+    assert again.status_code == 400 and NOT_VALID in again.get_data(as_text=True)
 
 
 def test_the_password_rules_hold_and_a_refused_password_keeps_the_code_usable(client, login, reviewer, members,

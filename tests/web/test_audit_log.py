@@ -93,3 +93,42 @@ def test_the_log_pages_from_newest_to_oldest(client, login, admin, tree):
     second = client.get(html.unescape(link)).get_data(as_text=True)
     assert _entries(second) == 5 and "<ins>0</ins>" in second and "<ins>54</ins>" not in second
     assert "before=" not in second.split("</ol>")[-1]  # the last page links no further
+
+
+def test_stored_codes_show_by_their_vietnamese_names(client, login, admin, tree):
+    record(AuditKind.ROLE_GRANTED, actor=admin, unit=tree["cell_a"], after={"role": "reviewer", "unit": "Chi bộ A"})
+    record(AuditKind.UNIT_CREATED, actor=admin, unit=tree["cell_a"], after={"name": "Tổ đảng 2", "kind": "group"})
+    record(AuditKind.MEMBER_CHANGED, actor=admin, unit=tree["cell_a"],
+           before={"membership": "probationary", "exempt": True, "gender": None},
+           after={"membership": "full", "exempt": False, "gender": "female"})
+    record(AuditKind.GRADE, actor=admin, unit=tree["cell_a"], after={"points": 1, "passed": True})
+    db.session.commit()
+    login(admin)
+    page = client.get("/audit").get_data(as_text=True)
+    for shown in ("<ins>người đánh giá</ins>", "<ins>tổ đảng</ins>", "<del>Đảng viên dự bị</del> → "
+                  "<ins>Đảng viên chính thức</ins>", "<del>có</del> → <ins>không</ins>", "<del>—</del> → <ins>nữ</ins>",
+                  "<ins>1</ins>", "<ins>có</ins>", "<ins>Chi bộ A</ins>"):
+        assert shown in page, shown
+    for code in ("reviewer", "group", "probationary", "female", "True", "False", "None"):
+        assert f">{code}<" not in page, code
+
+
+def test_every_stored_code_has_its_name_on_the_log(app):
+    """The value labels mirror enums of the areas above audit: none may be missing, or named otherwise."""
+    from learning.audit.models import VALUE_LABELS, value_label
+    from learning.core.permissions import Role
+    from learning.org.models import UnitKind
+    from learning.org.roster.parse import _GENDERS
+    from learning.review.members import Membership
+    from learning.review.scales import SCALES
+    with app.test_request_context("/"):
+        for field, enum in (("role", Role), ("kind", UnitKind), ("membership", Membership)):
+            assert {member.value: member.label for member in enum} == {
+                code: value_label(field, code) for code in VALUE_LABELS[field] if code in set(enum)}, field
+            assert set(enum) <= set(VALUE_LABELS[field]), field
+        for field in ("kind", "scale"):
+            assert {code: str(kind.label) for code, kind in SCALES.items()} == {
+                code: value_label(field, code) for code in SCALES}, field
+        assert set(_GENDERS.values()) == set(VALUE_LABELS["gender"])
+        assert value_label("active", True) == "có" and value_label("active", False) == "không"
+        assert value_label("points", True) is True and value_label("role", "unknown") == "unknown"

@@ -280,6 +280,38 @@ def test_a_merge_moves_members_units_and_campaigns_and_closes_the_source(client,
     assert "Trần Thị Bình" in text(client.get(f"/org/units/{b.id}"))
 
 
+def test_a_merge_passes_the_merged_units_reviewers_to_the_target(client, login, shape, make_user):
+    a, b = shape["cell_a"], shape["cell_b"]
+    secretary = make_user("reviewer", unit=a, name="Lê Văn Giữ")
+    both = make_user("reviewer", unit=a, name="Đỗ Thị Hai")
+    grant_on_b = RoleGrant(user_id=both.id, role="reviewer", unit_id=b.id)
+    db.session.add(grant_on_b)
+    db.session.commit()
+    login(secretary)
+    assert client.get(f"/org/units/{b.id}").status_code == 404
+    sign_in_as(client, login, shape["reviewer"])
+    assert post(client, f"/org/units/{a.id}/merge", {"target_id": str(b.id)}).status_code == 302
+    db.session.expire_all()
+    # Nobody's grant is left on the closed unit; nobody holds the same role twice.
+    assert db.session.scalars(select(RoleGrant).where(RoleGrant.unit_id == a.id)).all() == []
+    assert sorted((g.user_id, g.role) for g in db.session.scalars(select(RoleGrant).where(RoleGrant.unit_id == b.id))
+                  ) == sorted([(secretary.id, "reviewer"), (both.id, "reviewer")])
+    assert db.session.get(RoleGrant, grant_on_b.id) is not None  # the one already on B stays
+    sign_in_as(client, login, secretary)
+    page = text(client.get(f"/org/units/{b.id}"))
+    assert "Chi bộ B" in page and "Trần Thị Bình" in page  # the merged cell's reviewer reviews B now
+    [passed] = audit("role.granted")
+    assert (passed.subject_id, passed.unit_id, passed.before, passed.after) == (
+        secretary.id, b.id, {"unit": "Chi bộ A"}, {"role": "reviewer", "unit": "Chi bộ B"})
+    [dropped] = audit("role.revoked")
+    assert (dropped.subject_id, dropped.unit_id, dropped.after) == (both.id, a.id, {"merged_into": "Chi bộ B"})
+    assert audit("unit.merged")[0].after["reviewers_moved"] == 2
+    sign_in_as(client, login, make_user("admin", name="Trần Quản Trị"))
+    log = text(client.get(f"/audit?person={secretary.full_name}"))
+    assert "giao vai trò" in log
+    assert "<del>Chi bộ A</del> → <ins>Chi bộ B</ins>" in log
+
+
 def test_a_unit_cannot_merge_into_itself_or_beneath_itself(client, login, shape, make_user):
     login(make_user("admin"))
     a = shape["cell_a"].id
