@@ -352,9 +352,9 @@ def lagging_units(campaign: Campaign, unit: Unit, kind: str) -> Lagging:
                 if path.startswith(unit.path) or unit.path.startswith(path)]
     if not assigned or not unit.path:
         return Lagging(campaign, unit, kind, len(lessons), [], 0)
-    whole = select(Unit.id).where(Unit.kind == kind, Unit.path.startswith(unit.path, autoescape=True),
-                                  Unit.id != unit.id,
-                                  or_(*(Unit.path.startswith(path, autoescape=True) for _i, path in assigned)))
+    of_kind = (Unit.kind == kind, Unit.path.startswith(unit.path, autoescape=True), Unit.id != unit.id,
+               or_(*(Unit.path.startswith(path, autoescape=True) for _i, path in assigned)))
+    whole = select(Unit.id).where(*of_kind)
     # Units of the kind between the page's unit and a unit the campaign is
     # assigned to beneath it: partly bound, they count their assigned units.
     partly: dict[int, set[int]] = {}  # assigned unit → the partly bound units above it
@@ -377,8 +377,9 @@ def lagging_units(campaign: Campaign, unit: Unit, kind: str) -> Lagging:
             sums.setdefault(unit_id, Figures()).add(figures)
     count = len(lessons)
     ranked = [i for i, f in sums.items() if f.members]
-    names = {i: name for i, name in db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ranked)))} \
-        if ranked else {}
+    # The names by the same conditions, not by 3,000 ids as parameters.
+    named = or_(and_(*of_kind), Unit.id.in_(sorted({t for targets in partly.values() for t in targets})))
+    names = dict(db.session.execute(select(Unit.id, Unit.name).where(named)).all()) if ranked else {}
     ranked.sort(key=lambda i: (sums[i].completion(count) or 0.0, names[i], i))
     shown = ranked[:LAGGING_SHOWN]
     loaded = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(shown)))} if shown else {}
