@@ -127,3 +127,20 @@ def test_a_campaign_assigned_to_one_cell_counts_that_cell_alone_on_every_page(
     assert "Đảng bộ xã Hai" not in lagging
     cells = client.get(f"/follow-up/campaigns/{campaign.id}/lagging?level=cell").get_data(as_text=True)
     assert "Chi bộ A" in cells and "Chi bộ B" not in cells and "Chi bộ ngoài" not in cells
+
+
+def test_the_repair_command_rebuilds_lines_tallies_and_roll_ups_from_nothing(tree, make_user, publish_file, app):
+    from learning.models import LessonRollup
+    lesson = publish_file("366-qd-tw-2025.md")
+    _complete(make_user(name="Đảng viên Một", member_of=tree["cell_a"]), lesson)
+    reading.record_opened(make_user(name="Đảng viên Hai", member_of=tree["cell_b"]), lesson)
+    _check()
+    kept = (_stored_lines(), _stored_tallies(), _stored())
+    for model in (LessonRollup, MemberTally, UnitAncestor):
+        db.session.execute(model.__table__.delete())
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["study", "rebuild-rollups"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert (_stored_lines(), _stored_tallies(), _stored()) == kept
+    _check()
