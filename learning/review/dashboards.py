@@ -188,22 +188,21 @@ class Binding:
     def empty(self) -> bool:
         return not (self.own or self.pieces)
 
-    def piece_ids(self):
-        """SQL or a list: the ids of the units whose subtrees are summed."""
-        if self.all_children:
-            return select(Unit.id).where(Unit.parent_id == self.unit.id)
-        return sorted(self.pieces)
-
     def child(self, piece_id: int) -> int:
         return piece_id if self.all_children else self.pieces[piece_id]
 
     def rows(self, table):
         """SQL: the rows of a table kept along the lines (roll-ups, tallies)
         that this binding sums: the pieces' rows, and the unit's own direct
-        row when its members are bound."""
-        condition = table.c.unit_id.in_(self.piece_ids())
-        if self.own:
-            condition = or_(condition, and_(table.c.unit_id == self.unit.id, table.c.beneath.is_(False)))
+        row when its members are bound. One IN over the units, not an OR of
+        two conditions, which PostgreSQL would answer by reading the table."""
+        if self.all_children:
+            ids = select(Unit.id).where(or_(Unit.parent_id == self.unit.id, Unit.id == self.unit.id))
+        else:
+            ids = sorted(self.pieces)
+        condition = table.c.unit_id.in_(ids)
+        if self.own:  # the unit's own row beneath would count its children twice
+            condition = and_(condition, ~and_(table.c.unit_id == self.unit.id, table.c.beneath.is_(True)))
         return condition
 
 
@@ -365,9 +364,10 @@ def lagging_units(campaign: Campaign, unit: Unit, kind: str) -> Lagging:
             partly.setdefault(above[unit_id], set()).add(unit_id)
     whole_ids = set(db.session.scalars(whole.where(Unit.id.in_(partly)))) if partly else set()
 
+    picked = select(Unit.id).where(or_(and_(*of_kind), Unit.id.in_(sorted(partly)))) if partly else whole
+
     def condition(table):
-        picked = table.c.unit_id.in_(whole)
-        return or_(picked, table.c.unit_id.in_(sorted(partly))) if partly else picked
+        return table.c.unit_id.in_(picked)
 
     sums: dict[int, Figures] = {}
     for unit_id, figures in figures_by_unit(condition, [lesson.id for lesson, _v in lessons]).items():
