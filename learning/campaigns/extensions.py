@@ -1,7 +1,9 @@
 """A later due date for one member and one lesson, with a reason: granted by
 a reviewer, recorded in the audit log, read by campaigns.binding (the latest
 one wins). Nothing here touches attempts: a quiz's time limit is minutes,
-not days, and an open attempt keeps its own deadline."""
+not days, and an open attempt keeps its own deadline. A lesson the member
+already completed late is rechecked against the new date by study, which
+receives campaigns.signals.due_date_extended in the same transaction."""
 from __future__ import annotations
 
 from datetime import date
@@ -13,6 +15,7 @@ from learning.audit.log import record
 from learning.audit.models import AuditKind
 from learning.campaigns.binding import campaign_due_date, due_date
 from learning.campaigns.models import DueDateExtension
+from learning.campaigns.signals import due_date_extended
 from learning.core import db
 from learning.core.errors import DomainError
 
@@ -55,6 +58,7 @@ def extend_due_date(member, lesson, due_on: date | None, reason: str, granted_by
     record(AuditKind.EXTENSION, actor=granted_by, unit=getattr(member, "unit", None), subject=member,
            object_type="lesson", object_id=lesson.id, before={"due_on": current},
            after={"due_on": due_on, "lesson": lesson.title}, reason=reason)
+    due_date_extended.send(None, member_id=member.id, lesson_id=lesson.id)
     return extension
 
 

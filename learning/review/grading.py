@@ -13,17 +13,17 @@ attempt (study.allowances)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Sequence
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import aliased
 
 from learning.audit.log import record
 from learning.audit.models import AuditKind
 from learning.core import db
-from learning.core.clock import vietnam_today
+from learning.core.clock import VIETNAM, vietnam_today
 from learning.core.db import utcnow
 from learning.core.errors import DomainError
 from learning.lessons.authoring import KINDS
@@ -96,6 +96,26 @@ def _waiting(reviewer, now: datetime, others_free: bool = True):
 def waiting_count(reviewer) -> int:
     query = _waiting(reviewer, utcnow(), others_free=False).order_by(None)
     return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """The queue page's figures, in the reviewer's units."""
+    waiting: int  # reflections waiting for a grade (held by someone or not)
+    graded_by_you: int  # reflections the reviewer graded (a regrade counts once)
+    graded_today: int  # ... of them, graded (or regraded) by the reviewer today in Vietnam
+
+
+def queue_counts(reviewer, today: date) -> QueueCounts:
+    """Two counts in SQL: what waits, and the reviewer's grades (all and
+    today's, one grouped statement over their grades in scope)."""
+    since = datetime.combine(today, time.min, VIETNAM)
+    graded, graded_today = db.session.execute(
+        _reflection_answers(reviewer).join(Grade, Grade.answer_id == Answer.id)
+        .where(Grade.grader_id == reviewer.id)
+        .with_only_columns(func.count(Grade.answer_id.distinct()),
+                           func.count(case((Grade.graded_at >= since, Grade.answer_id)).distinct()))).one()
+    return QueueCounts(waiting_count(reviewer), int(graded or 0), int(graded_today or 0))
 
 
 def take_next(reviewer, skipped: Sequence[int] = ()) -> int | None:

@@ -1,6 +1,6 @@
 """Following up one member: finding them in the reviewer's scope, and what
 they did in each lesson a campaign binds them to (state, due date, attempts
-and their answers, reflections with their grade).
+and their answers, reflections with their grade, criterion by criterion).
 
 Scope is a path prefix in SQL (org.scope): a member of a unit outside the
 reviewer's subtree is never loaded, so the page is a 404 for them. Due dates
@@ -29,10 +29,12 @@ from learning.lessons.versions import quiz_questions, reviewed_keys
 from learning.org.models import Unit, User
 from learning.org.names import folded
 from learning.org.scope import covers
+from learning.review.given import given_grades
 from learning.study.allowances import attempts_allowed, extra_attempts
 from learning.study.grading import grade_attempt
 from learning.study.models import Answer, Attempt, AttemptStatus, LessonProgress
 from learning.study.progress import StudyState, study_state
+from learning.study.reflections import GradeGiven
 
 PAGE_SIZE = 25
 MAX_TERMS = 6
@@ -92,6 +94,7 @@ class AnswerView:
     score: float | None = None  # a reviewer's grade (reflections)
     feedback: str | None = None
     graded_at: Any = None
+    given: GradeGiven | None = None  # the current grade criterion by criterion (review.given)
 
     @property
     def auto_graded(self) -> bool:
@@ -153,6 +156,8 @@ def followup(member: User, today: date) -> Followup:
     attempts = list(db.session.scalars(select(Attempt).where(
         Attempt.user_id == member.id, Attempt.lesson_id.in_(lesson_ids)).order_by(Attempt.lesson_id, Attempt.number)))
     answers = _answers_of([a.id for a in attempts if a.status == AttemptStatus.SUBMITTED])
+    given = given_grades(answer.id for found in answers.values() for answer in found.values()
+                         if answer.graded_at is not None)
     prompts = _prompts({a.version_id for a in attempts})
     extensions = extensions_of(member.id)
     items = []
@@ -160,7 +165,7 @@ def followup(member: User, today: date) -> Followup:
         lesson, version = lessons[lesson_id], versions.get(lesson_id)
         if version is None:
             continue
-        views = [_attempt_view(a, answers.get(a.id, {}), prompts) for a in attempts if a.lesson_id == lesson_id]
+        views = [_attempt_view(a, answers.get(a.id, {}), prompts, given) for a in attempts if a.lesson_id == lesson_id]
         row = progress.get(lesson_id)
         items.append(LessonFollowup(
             lesson=lesson, version=version, due_on=due_on[lesson_id], campaign_due_on=by_campaigns[lesson_id],
@@ -190,7 +195,8 @@ def _prompts(version_ids: set[int]) -> dict[tuple[int, str], str]:
     return {(version_id, key): html for version_id, key, html in rows}
 
 
-def _attempt_view(attempt: Attempt, answers: dict[str, Answer], prompts: dict[tuple[int, str], str]) -> AttemptView:
+def _attempt_view(attempt: Attempt, answers: dict[str, Answer], prompts: dict[tuple[int, str], str],
+                  given: dict[int, GradeGiven]) -> AttemptView:
     view = AttemptView(attempt)
     if attempt.status != AttemptStatus.SUBMITTED:
         return view  # an open attempt's answers are the member's until they submit
@@ -208,5 +214,6 @@ def _attempt_view(attempt: Attempt, answers: dict[str, Answer], prompts: dict[tu
             points=question.points, earned=earned.get(question.key),
             score=answer.score if answer is not None else None,
             feedback=answer.feedback if answer is not None else None,
-            graded_at=answer.graded_at if answer is not None else None))
+            graded_at=answer.graded_at if answer is not None else None,
+            given=given.get(answer.id) if answer is not None else None))
     return view

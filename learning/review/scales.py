@@ -11,7 +11,8 @@ index), or the points given. Each kind:
 - `validate(definition)`: the problems of a definition, by field;
 - `criteria(definition)`: what the grading page shows, one tap per criterion;
 - `read_choice(definition, values)`: the grading form's values, checked;
-- `grade(definition, choice)`: points, maximum, percent and passed.
+- `grade(definition, choice)`: points, maximum, percent and passed;
+- `given(definition, choice)`: what was given for each criterion (shown when `itemised`).
 
 Field names are the form's own ("criteria.0.levels.1.points"), so the
 editor shows each message beside its field. Adding a kind is adding a class
@@ -24,7 +25,7 @@ import json
 from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from flask_babel import lazy_gettext as _l
 
@@ -46,6 +47,14 @@ class Criterion:
     name: str
     levels: tuple[Level, ...]  # empty: a number of points from 0 to `max_points` instead of levels
     max_points: int = 0
+
+
+class Given(NamedTuple):
+    """What a grade gave for one criterion."""
+    criterion: str
+    level: str | None  # the level chosen; None on a criterion of points
+    points: int
+    max_points: int  # the criterion's best level, or its maximum
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,9 @@ class ScaleKind:
     code: str = ""
     label = None
     template: str = ""  # templates/review/scales/<template>.html (editor) and review/grade/<template>.html
+    # A grade is shown criterion by criterion (each level chosen) to the member
+    # and on the reviewer's pages; otherwise its total says it all.
+    itemised: bool = False
 
     def draft(self, definition: Mapping[str, Any]) -> dict[str, Any]:
         return {}
@@ -148,15 +160,17 @@ class ScaleKind:
         return Outcome(float(earned), float(possible), percent_of(earned, possible),
                        self.passes(definition, earned, possible))
 
-    def described(self, definition: Mapping[str, Any], choice: Sequence[int]) -> list[tuple[str, str]]:
-        """(criterion, what was given) for each criterion: what the member and the history show."""
+    def given(self, definition: Mapping[str, Any], choice: Sequence[int]) -> list[Given]:
+        """What was given for each criterion (the level chosen and its points,
+        or the points given): what the member's and the reviewer's pages show."""
         shown = []
         for criterion, value in zip(self.criteria(definition), choice):
             if criterion.levels:
                 level = criterion.levels[value]
-                shown.append((criterion.name, f"{level.name} ({level.points})"))
+                shown.append(Given(criterion.name, level.name, level.points,
+                                   max(lv.points for lv in criterion.levels)))
             else:
-                shown.append((criterion.name, f"{value}/{criterion.max_points}"))
+                shown.append(Given(criterion.name, None, value, criterion.max_points))
         return shown
 
 
@@ -216,6 +230,7 @@ class Rubric(ScaleKind):
     code = "rubric"
     label = _l("Rubric (criteria and levels)")
     template = "rubric"
+    itemised = True
 
     def draft(self, definition):
         return {"pass_points": str(definition.get("pass_points", "")), "criteria": [

@@ -127,3 +127,19 @@ def refresh_completion(progress, needs_reflection: bool, due_on: Callable[[], da
         progress.completed_at = now
         due = due_on()
         progress.on_time = None if due is None else now.astimezone(VIETNAM).date() <= due
+
+
+def completed_on(progress) -> date | None:
+    """The day (in Vietnam) the lesson was completed, None if it is not."""
+    return progress.completed_at.astimezone(VIETNAM).date() if progress.completed_at else None
+
+
+def recheck_on_time(progress, due: date | None) -> None:
+    """A later due date given after the lesson was completed: a late
+    completion on or before it becomes on time. A due date only ever moves
+    later here, so an on-time completion never becomes late."""
+    day = completed_on(progress)
+    if day is None or progress.on_time or due is None:
+        return
+    if day <= due:
+        progress.on_time = True

@@ -25,7 +25,7 @@ from learning.core.input import (
 )
 from learning.core.permissions import ATTEMPT_OWNER, SIGNED_IN, requires
 from learning.org.access import request_member, signed_out_or_not_found
-from learning.study import answers, attempts, errors, submission
+from learning.study import answers, attempts, errors, reflections, submission
 from learning.study.access import owns_attempt
 from learning.study.models import Attempt, AttemptStatus
 
@@ -136,10 +136,12 @@ def result(attempt_id: int):
     submission.close_if_expired(item)
     if item.status == AttemptStatus.OPEN:
         return redirect(url_for("quiz.attempt", attempt_id=item.id))
+    graded = answers.reviewer_grades(item)
     return render_template("study/quiz/result.html", attempt=item, version=item.version,
                            questions=attempts.planned_questions(item), saved=answers.saved_responses(item),
                            scores=answers.answer_scores(item), show_answers=attempts.may_show_answers(current_user, item),
-                           graded=answers.reviewer_grades(item), lesson=item.version.lesson)
+                           graded=graded, grades_given=reflections.grades_given(a.id for a in graded.values()),
+                           lesson=item.version.lesson)
 
 
 def _own_attempt(attempt_id: int) -> Attempt:

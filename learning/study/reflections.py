@@ -1,8 +1,13 @@
 """A reviewer's grade of a reflection, as study keeps it: the answer's copy
 of the current grade (what the member's result page shows) and the lesson's
 progress after it, by the rule of study.progress. Review keeps the grades
-themselves and their history (review.grading) and calls this."""
+themselves and their history (review.grading) and calls this; asked for
+a grade's detail (the level chosen for each criterion), it answers through
+study.signals.grades_wanted."""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, NamedTuple
 
 from sqlalchemy import exists, select
 
@@ -15,6 +20,34 @@ from learning.study.models import Answer, Attempt, AttemptStatus
 from learning.study.progress import grade_reflection
 from learning.study.reading import progress_for
 from learning.study.rollups import Tracked
+from learning.study.signals import grades_wanted
+
+
+class CriterionGiven(NamedTuple):
+    """One criterion of a grade: the level chosen (None on a criterion of points) and its points."""
+    name: str
+    level: str | None
+    points: float
+    max_points: float
+
+
+@dataclass(frozen=True)
+class GradeGiven:
+    """A reflection's current grade, criterion by criterion (empty when its
+    scale has no criteria worth showing apart: pass / not pass, points)."""
+    criteria: tuple[CriterionGiven, ...]
+    points: float
+    max_points: float
+
+
+def grades_given(answer_ids: Iterable[int]) -> dict[int, GradeGiven]:
+    """Answer id → its current grade's detail, for the graded ones: one question per receiver."""
+    ids = sorted(set(answer_ids))
+    found: dict[int, GradeGiven] = {}
+    if ids:
+        for _receiver, answer in grades_wanted.send(None, answer_ids=ids):
+            found.update(answer or {})
+    return found
 
 
 def is_latest_submitted(attempt: Attempt) -> bool:

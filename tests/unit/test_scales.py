@@ -103,7 +103,9 @@ def test_rubric_sums_the_levels_chosen_against_the_best_levels():
     assert scale.grade(RUBRIC, [2, 0]).passed  # 5 >= 4
     assert not scale.grade(RUBRIC, [1, 0]).passed  # 3 < 4: one below the boundary
     assert scale.grade(RUBRIC, [0, 0]).percent == 0.0
-    assert scale.described(RUBRIC, [2, 1]) == [("Liên hệ", "Tốt (5)"), ("Trình bày", "Rõ (2)")]
+    assert scale.given(RUBRIC, [2, 1]) == [("Liên hệ", "Tốt", 5, 5), ("Trình bày", "Rõ", 2, 2)]
+    assert scale.given(RUBRIC, [0, 1])[0] == ("Liên hệ", "Chưa đạt", 0, 5)  # a level worth nothing is still named
+    assert scale.itemised and not SCALES["pass_fail"].itemised and not SCALES["points"].itemised
 
 
 def _rubric(**changes):

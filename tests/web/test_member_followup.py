@@ -14,12 +14,13 @@ from sqlalchemy import select
 from learning.audit.models import AuditEntry
 from learning.campaigns import operations as campaigns
 from learning.campaigns.binding import due_date, due_dates
+from learning.campaigns.extensions import extend_due_date
 from learning.campaigns.operations import CampaignInput
 from learning.core import db
 from learning.core.clock import vietnam_today
 from learning.lessons.authoring import KINDS
 from learning.lessons.search import fold
-from learning.models import Attempt, Campaign, DueDateExtension, LessonProgress
+from learning.models import Attempt, Campaign, DueDateExtension, LessonProgress, LessonRollup
 from learning.org.names import folded
 from tests.conftest import PASSWORD
 from tests.web.test_study import correct_values, form_of, start
@@ -260,6 +261,83 @@ def test_without_a_later_due_date_the_same_completion_is_late(client, people, ov
     client.submit(f"/attempts/{attempt.id}", {**form_of(attempt), "action": "submit_confirmed"})
     db.session.expire_all()
     assert db.session.scalars(select(LessonProgress)).one().on_time is False
+
+
+def _row_cells(html, name):
+    """The text of the cells of the follow-up table's row for `name`."""
+    for row in re.findall(r"<tr>(.*?)</tr>", html, re.S):
+        if name in row:
+            return [re.sub(r"<[^>]+>|\s+", " ", cell).strip()
+                    for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+    raise AssertionError(f"no row for {name}")
+
+
+def _complete_late(client, member, lesson):
+    _sign_in_as(client, member)
+    attempt = start(client, lesson)
+    client.submit(f"/attempts/{attempt.id}", {**form_of(attempt), "action": "submit_confirmed"})
+    db.session.expire_all()
+    progress = db.session.scalars(select(LessonProgress)).one()
+    assert progress.completed_at is not None and progress.on_time is False
+    return progress
+
+
+def test_a_later_due_date_after_a_late_completion_makes_it_on_time_and_the_dashboard_follows(
+        client, people, overdue):
+    member, lesson = people["member"], overdue
+    _complete_late(client, member, lesson)
+    home = client.get("/").get_data(as_text=True)
+    assert "trễ hạn" in home and re.search(r"<dt>Đúng hạn</dt><dd>0</dd>", home)
+    campaign = db.session.scalars(select(Campaign)).one()
+    _sign_in_as(client, people["grassroots_reviewer"])
+    dashboard = f"/follow-up/campaigns/{campaign.id}"
+    # completion, members, started, complete, on time, average score
+    assert _row_cells(client.get(dashboard).get_data(as_text=True), "Chi bộ A")[4:6] == ["1", "0"]
+
+    assert _extend(client, people, member, lesson, _day(3)).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalars(select(LessonProgress)).one().on_time is True
+    rollup = db.session.scalars(select(LessonRollup).where(LessonRollup.lesson_id == lesson.id)).one()
+    assert (rollup.completed, rollup.on_time) == (1, 1)
+    assert _recomputed_on_time() == {(rollup.unit_id, lesson.id): 1}  # as a rebuild from the rows says
+    page = client.get(f"/review/members/{member.id}").get_data(as_text=True)
+    assert "đúng hạn" in page and "trễ hạn" not in page
+    _sign_in_as(client, people["grassroots_reviewer"])
+    assert _row_cells(client.get(dashboard).get_data(as_text=True), "Chi bộ A")[4:6] == ["1", "1"]
+    _sign_in_as(client, member)
+    home = client.get("/").get_data(as_text=True)
+    assert "trễ hạn" not in home and re.search(r"<dt>Đúng hạn</dt><dd>1</dd>", home)
+
+
+def _recomputed_on_time():
+    from learning.study import rollups
+    return {(row[0], row[1]): row[4] for row in db.session.execute(rollups._recomputed(None)).all()}
+
+
+def test_a_later_due_date_still_before_the_completion_leaves_it_late(client, people, overdue):
+    member, lesson = people["member"], overdue
+    _complete_late(client, member, lesson)  # today; the campaign closed two days ago
+    today = vietnam_today()
+    # As if granted three days ago, for yesterday: a due date still before the completion (today).
+    extend_due_date(member, lesson, today - timedelta(days=1), "Ốm", people["secretary"], today - timedelta(days=3))
+    db.session.commit()
+    assert due_date(member.id, lesson.id, today) == today - timedelta(days=1)
+    db.session.expire_all()
+    assert db.session.scalars(select(LessonProgress)).one().on_time is False
+    assert db.session.scalars(select(LessonRollup.on_time).where(LessonRollup.lesson_id == lesson.id)).one() == 0
+
+
+def test_a_later_due_date_never_makes_an_on_time_completion_late(client, people, tree, publish_file):
+    lesson = publish_file("66-nq-tw-2025.md")
+    _campaign(people["admin"], [lesson], [tree["cell_a"]], opens_in=-10, closes_in=5)
+    member = people["member"]
+    _sign_in_as(client, member)
+    attempt = start(client, lesson)
+    client.submit(f"/attempts/{attempt.id}", {**form_of(attempt), "action": "submit_confirmed"})
+    assert _extend(client, people, member, lesson, _day(9)).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalars(select(LessonProgress)).one().on_time is True
+    assert db.session.scalars(select(LessonRollup.on_time).where(LessonRollup.lesson_id == lesson.id)).one() == 1
 
 
 def test_answers_shown_after_the_close_wait_for_the_members_later_due_date(client, people, tree, publish_file):

@@ -5,6 +5,7 @@ reflection can go back for rewriting; campaigns set their scale, and a used
 scale never changes."""
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 
@@ -145,6 +146,38 @@ def test_the_queue_is_the_reviewers_units_oldest_first(people, submit_reflection
     assert 'type="radio" name="c0"' in page  # pass / not pass by default: one tap
     assert _grade(client, older, c0="1").headers["Location"].endswith("/review/grading/next")
     assert _next_answer_id(client) == newer.id
+
+
+def _queue_counts(client):
+    """The queue page's figures: waiting, graded by the reviewer, of them today."""
+    html = client.get("/review/grading").get_data(as_text=True)
+    block = re.search(r'<dl class="facts queue-counts">(.*?)</dl>', html, re.S).group(1)
+    return dict(re.findall(r"<dt>(.*?)</dt><dd>(\d+)</dd>", block))
+
+
+def test_the_queue_counts_what_waits_and_what_the_reviewer_graded_today(
+        people, submit_reflection, signed_in, make_user, tree):
+    answers = [submit_reflection(people[name], minutes_ago=60 - i) for i, name in enumerate(("ann", "binh"))]
+    carol = make_user(name="Đỗ Thị Cúc")
+    answers.append(submit_reflection(carol, minutes_ago=30))
+    submit_reflection(people["other"])  # cell B: neither waiting nor graded in cell A
+    reviewer, second = signed_in(people["reviewer"]), signed_in(people["second"])
+    assert _queue_counts(reviewer) == {"Đang chờ chấm": "3", "Đồng chí đã chấm": "0", "Trong đó, hôm nay": "0"}
+    for answer in answers[:2]:
+        reviewer.get(f"/review/grading/answers/{answer.id}")
+        assert _grade(reviewer, answer, c0="1").status_code == 302
+    reviewer.get(f"/review/grading/answers/{answers[0].id}")
+    assert _grade(reviewer, answers[0], c0="0", comment="Cần viết cụ thể hơn.").status_code == 302  # a regrade: once
+    second.get(f"/review/grading/answers/{answers[2].id}")
+    assert _grade(second, answers[2], c0="1").status_code == 302  # another reviewer's grade
+    # One of the reviewer's grades was given yesterday (in Vietnam).
+    db.session.execute(update(Grade).where(Grade.answer_id == answers[1].id)
+                       .values(graded_at=utcnow() - timedelta(days=1, hours=1)))
+    db.session.commit()
+    assert _queue_counts(reviewer) == {"Đang chờ chấm": "0", "Đồng chí đã chấm": "2", "Trong đó, hôm nay": "1"}
+    assert _queue_counts(second) == {"Đang chờ chấm": "0", "Đồng chí đã chấm": "1", "Trong đó, hôm nay": "1"}
+    outsider = signed_in(people["outsider"])  # cell B: its own reflection waits, nothing graded
+    assert _queue_counts(outsider) == {"Đang chờ chấm": "1", "Đồng chí đã chấm": "0", "Trong đó, hôm nay": "0"}
 
 
 def test_two_reviewers_never_get_the_same_reflection(people, submit_reflection, signed_in):
@@ -323,6 +356,52 @@ def test_a_campaigns_rubric_grades_per_criterion(people, campaign, submit_reflec
     grade = db.session.scalars(select(Grade)).one()
     assert (grade.points, grade.max_points, grade.percent, grade.passed, grade.levels) == (8, 10, 80.0, True, [1, 1])
     assert db.session.get(Answer, answer.id).score == 8.0
+
+
+def _given(html):
+    """(criterion, level, points) of each row of a grade's criteria, and the total row."""
+    block = re.search(r'<dl class="given"[^>]*>(.*?)</dl>', html, re.S)
+    assert block, "no criteria shown"
+    rows = []
+    for dt, dd in re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", block.group(1), re.S):
+        level = re.search(r'<span class="given-level">(.*?)</span>', dd)
+        points = re.search(r'<span class="given-points">(.*?)</span>', dd)
+        rows.append((dt, level.group(1) if level else None, points.group(1) if points else dd.strip()))
+    return rows
+
+
+def test_the_member_and_the_reviewer_see_the_level_chosen_for_each_criterion(
+        people, campaign, submit_reflection, signed_in, make_user):
+    editor = signed_in(make_user("editor", name="Biên Tập Hai"))
+    assert editor.submit(f"/review/campaigns/{campaign.id}/scale", RUBRIC_FORM).status_code == 302
+    member = people["ann"]
+    answer = submit_reflection(member)
+    reviewer = signed_in(people["reviewer"])
+    reviewer.get(f"/review/grading/answers/{answer.id}")
+    assert _grade(reviewer, answer, c0="2", c1="0", comment="Liên hệ tốt, trình bày cần rõ hơn.").status_code == 302
+    expected = [("Liên hệ thực tế", "Tốt", "5 trên 5 điểm"), ("Trình bày", "Chưa rõ", "0 trên 5 điểm"),
+                ("Tổng theo thang chấm", None, "5 trên 10 điểm")]
+    result = signed_in(member).get(f"/attempts/{answer.attempt_id}/result").get_data(as_text=True)
+    assert _given(result) == expected
+    # then the comment, after the criteria and their total
+    assert result.index("Tổng theo thang chấm") < result.index("Liên hệ tốt, trình bày cần rõ hơn.")
+    page = reviewer.get(f"/review/members/{member.id}").get_data(as_text=True)
+    assert _given(page) == expected and "Liên hệ tốt, trình bày cần rõ hơn." in page
+    # A regrade: both pages show the levels of the current grade only.
+    assert _grade(reviewer, answer, c0="1", c1="1").status_code == 302
+    result = signed_in(member).get(f"/attempts/{answer.attempt_id}/result").get_data(as_text=True)
+    assert _given(result) == [("Liên hệ thực tế", "Đạt", "3 trên 5 điểm"), ("Trình bày", "Rõ ràng", "5 trên 5 điểm"),
+                              ("Tổng theo thang chấm", None, "8 trên 10 điểm")]
+
+
+def test_a_pass_or_not_pass_grade_shows_no_criteria_apart(people, campaign, submit_reflection, signed_in):
+    member = people["ann"]
+    answer = submit_reflection(member)
+    reviewer = signed_in(people["reviewer"])
+    reviewer.get(f"/review/grading/answers/{answer.id}")
+    assert _grade(reviewer, answer, c0="1").status_code == 302
+    result = signed_in(member).get(f"/attempts/{answer.attempt_id}/result").get_data(as_text=True)
+    assert "Đã chấm: 10 trên 10 điểm" in result and 'class="given"' not in result
 
 
 def test_a_used_rubric_never_changes_an_edit_makes_a_new_one(people, campaign, submit_reflection, signed_in,

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from learning.core.clock import vietnam_today
 from learning.core.input import storable_form, unstorable_field, unstorable_message, whole_number
 from learning.core.permissions import REVIEWERS, requires
 from learning.review import grading
@@ -18,7 +19,8 @@ MAX_SKIPPED = 50
 @bp.route("/grading")
 @requires(REVIEWERS)
 def queue():
-    return render_template("review/queue.html", waiting=grading.waiting_count(current_user),
+    counts = grading.queue_counts(current_user, vietnam_today())
+    return render_template("review/queue.html", counts=counts, waiting=counts.waiting,
                            skipped=len(session.get(SKIPPED, [])))
 
 
