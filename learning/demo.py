@@ -31,6 +31,8 @@ ORGANISATIONS = {
 }
 # The grassroots organisations' committees review their whole organisation.
 COMMITTEE_PHONES = {"TL": "0955000001", "QT": "0966000001"}
+# The provincial committee's propaganda commission reviews the whole province.
+PROVINCE_REVIEWER_PHONE = "0977000001"
 
 _FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hà", "Nông", "Lường"]
 _MIDDLE = ["Văn", "Thị", "Đức", "Thị Thu", "Minh", "Thị Hồng", "Quốc", "Ngọc"]
@@ -64,6 +66,8 @@ def load_demo_organisation() -> None:
             cell_number += 1
             cell = org.add_unit(cell_name, "cell", parent=organisation, code=cell_code)
             _add_cell_members(cell, cell_number)
+    accounts.create_user(full_name="Ban Tuyên giáo Tỉnh ủy", phone=PROVINCE_REVIEWER_PHONE, password=DEMO_PASSWORD,
+                         unit=province, roles=[("member", None), ("reviewer", province)])
     accounts.create_user(full_name="Lê Thị Biên Tập", phone=EDITOR_PHONE, password=DEMO_PASSWORD,
                          unit=province, roles=[("member", None), ("editor", None)])
     accounts.create_user(full_name="Trần Quản Trị", phone=ADMIN_PHONE, password=DEMO_PASSWORD,

@@ -60,6 +60,8 @@ def test_the_demo_gives_reviewers_something_to_follow(app):
     committee = authenticate(demo.COMMITTEE_PHONES["TL"], demo.DEMO_PASSWORD)
     cells = db.session.scalars(select(Unit).where(Unit.code.in_(["TL-DT", "TL-KN", "QT-KP1"]))).all()
     assert [reviews_unit(committee, cell) for cell in sorted(cells, key=lambda c: c.code)] == [False, True, True]
+    province_reviewer = authenticate(demo.PROVINCE_REVIEWER_PHONE, demo.DEMO_PASSWORD)
+    assert all(reviews_unit(province_reviewer, cell) for cell in cells)
     from learning.models import Attempt, LessonProgress
     assert db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.status == "submitted")) >= 8
     waiting = select(func.count()).select_from(LessonProgress).where(LessonProgress.reflection_submitted_at.is_not(None))
