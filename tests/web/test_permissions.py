@@ -71,6 +71,7 @@ EXPECTED = {
     "jobs.again": SIGNED_IN,
     "roster.upload": REVIEWERS,
     "roster.start_import": REVIEWERS,
+    "roster.report_csv": REVIEWERS,  # then 404 unless they may see the dry run
     "roster.sample_csv": REVIEWERS,
     "roster.sample_xlsx": REVIEWERS,
     "audit.log": ADMINS,

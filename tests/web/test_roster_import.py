@@ -4,6 +4,7 @@ again changes nothing; a reviewer imports only into the cells of their units;
 every member created or changed leaves an audit entry."""
 from __future__ import annotations
 
+import csv
 import io
 import re
 from datetime import date, datetime
@@ -312,3 +313,88 @@ def test_imported_members_are_counted_in_their_cells_and_every_unit_above(client
     assert _stored_tallies() == _expected_tallies()
     assert _stored_tallies().get(cell_a, 0) == before.get(cell_a, 0)  # one moved out, one exempt
     assert _stored_tallies()[cell_b] == before.get(cell_b, 0) + 1
+
+
+def report_link(html: str) -> str | None:
+    match = re.search(r'href="(/org/import/\d+/report\.csv)"', html)
+    return match.group(1) if match else None
+
+
+def report_rows(client, link: str) -> list[list[str]]:
+    response = client.get(link)
+    assert response.status_code == 200, response.status_code
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    assert response.data.startswith("\ufeff".encode())  # Excel then reads the file as UTF-8
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline="")))
+
+
+def test_the_full_report_lists_every_row_with_the_reasons_the_page_gives(client, importer, cells):
+    """The page lists 500 refused rows at most; the download lists them all."""
+    bad = [f"Người Thứ {n},{79100000 + n},,,{'CB-Z' if n % 2 else 'CB-C'},,Chính thức," for n in range(600)]
+    job_id, html = job_page(client, upload(client, _csv(AN, *bad, "Lê Sai,7901ABCD,31/02/1985,,CB-A,,Dự bị,", BINH)))
+    assert "601 dòng bị từ chối" in html and html.count('class="roster-row refused"') == 500
+    assert "Tải về toàn bộ kết quả kiểm tra (CSV)" in html
+    header, *rows = report_rows(client, report_link(html))
+    assert header == ["Dòng", "Kết quả", "Họ và tên", "Số thẻ đảng viên", "Mã chi bộ", "Lý do", "Thay đổi"]
+    assert [int(row[0]) for row in rows] == list(range(2, 605))  # every row of the file, in its order
+    assert rows[0][:5] == ["2", "Sẽ tạo mới", "Nguyễn Văn An", "79010001", "CB-A"] and rows[0][5] == ""
+    assert rows[-1][:5] == ["604", "Sẽ tạo mới", "Lê Thị Bình", "79010002", "CB-A"]
+    refused = [row for row in rows if row[1] == "Bị từ chối"]
+    assert len(refused) == 601
+    assert rows[600][:5] == ["602", "Bị từ chối", "Người Thứ 599", "79100599", "CB-Z"]
+    assert rows[600][5] == "Mã chi bộ: không có chi bộ nào mang mã “CB-Z”"
+    assert rows[599][5] == "Mã chi bộ: chi bộ “CB-C” nằm ngoài các đơn vị của đồng chí"
+    assert rows[601][5] == ("Số thẻ đảng viên: “7901ABCD” chỉ được có chữ số; "
+                            "Ngày sinh: “31/02/1985” không phải là một ngày có thật")
+    assert members() == {}  # a dry run, downloaded, still writes no member
+
+
+def test_the_full_report_shows_changes_and_unchanged_rows(client, importer):
+    _import(client, _csv(AN, BINH))
+    moved = AN.replace("CB-A", "CB-B").replace("0912 345 001", "0912 345 009")
+    job_id, html = job_page(client, upload(client, _csv(moved, BINH)))
+    _header, changed, same = report_rows(client, report_link(html))
+    assert changed == ["2", "Sẽ cập nhật", "Nguyễn Văn An", "79010001", "CB-B", "",
+                       "Chi bộ: CB-A → CB-B; Điện thoại: 0912345001 → 0912345009"]
+    assert same[:5] == ["3", "Không đổi", "Lê Thị Bình", "79010002", "CB-A"]
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(client, importer):
+    names = ['=HYPERLINK("http://x.example","Bấm")', "+84 Tên", "-Tên", "@Tên"]
+    rows = [f'"{name.replace(chr(34), chr(34) * 2)}",{79020000 + n},,,CB-Z,,Chính thức,'
+            for n, name in enumerate(names)]
+    job_id, html = job_page(client, upload(client, _csv(*rows)))
+    _header, *found = report_rows(client, report_link(html))
+    assert [row[2] for row in found] == ["'" + name for name in names]
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in found for cell in row)
+
+
+def test_the_full_report_is_only_for_whoever_may_see_the_dry_run(client, importer, cells, make_user, login):
+    job_id, html = job_page(client, upload(client, _csv(AN)))
+    link = report_link(html)
+    client.submit("/logout", token_from="/")
+    response = client.get(link)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    login(make_user(role="reviewer", unit=cells["cell_c"], name="Bí Thư C"))
+    assert client.get(link).status_code == 404
+    assert client.get("/org/import/999999/report.csv").status_code == 404
+    client.submit("/logout", token_from="/")
+    login(make_user(role="admin", name="Quản Trị"))
+    assert report_rows(client, link)[1][2] == "Nguyễn Văn An"
+
+
+def test_the_full_report_goes_with_the_file_once_imported(client, importer):
+    job_id, html = job_page(client, upload(client, _csv(AN)))
+    link = report_link(html)
+    job_page(client, client.submit(import_button(html), token_from=f"/jobs/{job_id}"))
+    assert db.session.scalar(select(RosterUpload.report)) is None
+    html = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert report_link(html) is None  # the link goes too
+    response = client.get(link)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/jobs/{job_id}")
+    assert "không còn được lưu" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_file_the_dry_run_cannot_read_offers_no_report(client, importer):
+    job_id, html = job_page(client, upload(client, "Họ và tên,Số thẻ đảng viên\nAn,79010001\n".encode()))
+    assert "Tệp thiếu các cột" in html and report_link(html) is None

@@ -1,8 +1,9 @@
 """The roster's two background jobs: the dry run (what the import would do,
-row by row, writing nothing) and the import (the same check again, then all
-of it or nothing). Both read the uploaded file from the database. Running
-either again is safe: the dry run writes nothing, and the import matches
-members by card number, so rows already imported come out unchanged."""
+row by row, writing nothing but its report) and the import (the same check
+again, then all of it or nothing). Both read the uploaded file from the
+database. Running either again is safe: the dry run writes only its report,
+and the import matches members by card number, so rows already imported
+come out unchanged."""
 from __future__ import annotations
 
 from typing import Any
@@ -21,6 +22,7 @@ from learning.org.roster import apply as applying
 from learning.org.roster import parse
 from learning.org.roster.models import RosterUpload
 from learning.org.roster.plan import Outcome, plan, shown, units_of
+from learning.org.roster.report import Packer
 
 # How many rows of each outcome a report lists (the counts are always whole).
 LISTED = 500
@@ -52,24 +54,36 @@ def _unit_code(outcome: Outcome, value):
     return outcome.unit.code if outcome.unit and outcome.unit.id == value else value
 
 
-def report(upload: RosterUpload, table: parse.Table, outcomes: list[Outcome], units: dict) -> dict[str, Any]:
-    """The job's result: counts, then the rows of each outcome (LISTED at most)."""
+def entry(outcome: Outcome, units: dict) -> dict[str, Any]:
+    """One row as a report keeps it: its number, name and card as the file
+    says, its cell, and why it is refused or what would change."""
+    row = outcome.row
+    result: dict[str, Any] = {"row": row.number, "name": row.name, "card": row.card,
+                              "cell": outcome.unit.code if outcome.unit else row.cell_code}
+    if outcome.status == "refused":
+        result["problems"] = [problem.as_dict() for problem in row.problems]
+    elif outcome.status == "updated":
+        result["changes"] = [[name, shown(_code(units, name, before)), shown(_code(units, name, after))]
+                             for name, (before, after) in outcome.changes.items()]
+    return result
+
+
+def report(upload: RosterUpload, table: parse.Table, outcomes: list[Outcome], units: dict,
+           every_row: Packer | None = None) -> dict[str, Any]:
+    """The job's result: counts, then the rows of each outcome (LISTED at
+    most); every row goes to every_row, when given."""
     counts = {status: 0 for status in ("created", "updated", "unchanged", "refused")}
     listed: dict[str, list] = {status: [] for status in counts}
     for outcome in outcomes:
         counts[outcome.status] += 1
-        if len(listed[outcome.status]) >= LISTED:
+        listing = len(listed[outcome.status]) < LISTED
+        if not listing and every_row is None:
             continue
-        row = outcome.row
-        entry: dict[str, Any] = {"row": row.number, "name": row.name, "card": row.card}
-        if outcome.status == "refused":
-            entry["problems"] = [problem.as_dict() for problem in row.problems]
-        elif outcome.status == "updated":
-            entry["changes"] = [[name, shown(_code(units, name, before)), shown(_code(units, name, after))]
-                                for name, (before, after) in outcome.changes.items()]
-        elif outcome.status == "created":
-            entry["cell"] = outcome.unit.code if outcome.unit else ""
-        listed[outcome.status].append(entry)
+        row_entry = entry(outcome, units)
+        if listing:
+            listed[outcome.status].append(row_entry)
+        if every_row is not None:
+            every_row.add(outcome.status, row_entry)
     return {"upload_id": upload.id, "file": upload.filename, "rows": len(outcomes), "blank_rows": table.blank_rows,
             "ignored_columns": table.ignored_columns,
             "file_problems": [problem.as_dict() for problem in table.problems],
@@ -96,7 +110,12 @@ class RosterCheck(JobKind):
     def run(self, params: dict[str, Any], job: JobRun) -> dict[str, Any]:
         upload = _upload(params)
         importer, table, outcomes = _check(upload, job)
-        return report(upload, table, outcomes, _all_units(importer))
+        every_row = Packer()
+        result = report(upload, table, outcomes, _all_units(importer), every_row)
+        job.writing()  # the whole report, kept beside the file for its download
+        db.session.execute(update(RosterUpload).where(RosterUpload.id == upload.id).values(
+            report=every_row.packed() if outcomes else None))
+        return result
 
 
 @register
@@ -120,7 +139,7 @@ class RosterImport(JobKind):
         job.progress(0, writes, "writing")
         # The first write: on SQLite it takes the write lock that apply's new ids rely on.
         db.session.execute(update(RosterUpload).where(RosterUpload.id == upload.id).values(
-            imported_at=utcnow(), content=None))
+            imported_at=utcnow(), content=None, report=None))
         applying.apply(outcomes, importer, units, upload.filename, upload.id,
                        progress=lambda n: job.progress(n, writes, "writing"))
         result["imported"] = True

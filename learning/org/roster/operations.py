@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from learning.core import db
 from learning.core.db import utcnow
 from learning.core.errors import DomainError
 from learning.jobs import queue
+from learning.jobs.access import can_see_job
 from learning.jobs.models import Job, JobStatus
 from learning.org.roster import parse
 from learning.org.roster.jobs import RosterCheck, RosterImport, check_result
@@ -36,6 +37,26 @@ def visible_upload(user, upload_id: int) -> RosterUpload | None:
     """Only the person who uploaded a file may import it."""
     upload = db.session.get(RosterUpload, upload_id)
     return upload if upload is not None and upload.created_by_id == user.id else None
+
+
+def checked_upload(user, upload_id: int) -> RosterUpload | None:
+    """A file whose dry run this person may see: the dry run's page's own
+    rule (whoever started it, and admins)."""
+    upload = db.session.get(RosterUpload, upload_id)
+    if upload is None or upload.check_job_id is None:
+        return None
+    job = db.session.get(Job, upload.check_job_id)
+    return upload if job is not None and can_see_job(user, job) else None
+
+
+def full_report(upload: RosterUpload) -> bytes | None:
+    """The dry run's every row (report.unpack), while the file is kept."""
+    return db.session.scalar(select(RosterUpload.report).where(RosterUpload.id == upload.id))
+
+
+def report_kept(upload_id: int) -> bool:
+    return db.session.scalar(select(RosterUpload.id).where(
+        RosterUpload.id == upload_id, RosterUpload.report.is_not(None))) is not None
 
 
 def start_import(user, upload: RosterUpload) -> Job:

@@ -18,9 +18,11 @@ from flask_login import current_user
 
 from learning.core.config import PROJECT_ROOT
 from learning.core.errors import DomainError
+from learning.core.exports import csv_response
 from learning.core.input import without_unstorable
 from learning.core.permissions import REVIEWERS, is_reviewer, requires
-from learning.org.roster import messages, operations, parse
+from learning.org.roster import messages, operations, parse, report
+from learning.org.roster.jobs import check_result
 
 bp = Blueprint("roster", __name__)
 
@@ -62,6 +64,11 @@ def _roster_value(name: str, value) -> str:
     return messages.value_text(name, value)
 
 
+@bp.app_template_global("roster_report_kept")
+def _roster_report_kept(upload_id: int) -> bool:
+    return operations.report_kept(upload_id)
+
+
 def _form(error: str | None = None, status: int = 200):
     return render_template("org/roster/upload.html", error=error, headers=parse.HEADERS,
                            limit_mb=current_app.config["ROSTER_MAX_BYTES"] // 2 ** 20,
@@ -99,6 +106,23 @@ def start_import(upload_id: int):
         flash(str(refused), "error")
         return redirect(url_for("jobs.show", job_id=upload.check_job_id)), 303
     return redirect(url_for("jobs.show", job_id=job.id))
+
+
+@bp.route("/<int:upload_id>/report.csv")
+@requires(REVIEWERS)
+def report_csv(upload_id: int):
+    """The dry run's every row: what it would do, and why a row is refused."""
+    upload = operations.checked_upload(current_user, upload_id)
+    if upload is None:
+        abort(404)
+    packed = operations.full_report(upload)
+    if packed is None:
+        flash(_("The check of this file has not finished yet.") if check_result(upload) is None else
+              _("The full report of this check is no longer kept (it goes once the file is imported)."),
+              "error")
+        return redirect(url_for("jobs.show", job_id=upload.check_job_id))
+    stem = upload.filename.rsplit(".", 1)[0] or "roster"
+    return csv_response(report.rows(packed), _("%(name)s - check results", name=stem) + ".csv")
 
 
 @bp.route("/roster-sample.csv")
