@@ -7,6 +7,7 @@ This area sits just above core and below every other area (org included),
 so it knows people and units only by id and by the snapshot it was given."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -87,6 +88,15 @@ VALUE_LABELS: dict[str, dict[str, Any]] = {
 YES_NO_FIELDS = frozenset({"active", "exempt", "passed"})
 
 
+# Entries whose free text is a comment (a grade's), not a reason.
+COMMENTED = frozenset({AuditKind.GRADE.value, AuditKind.REGRADE.value})
+
+
+def reason_label(kind: str) -> str:
+    """What an entry's free text is called on the log's page."""
+    return str(_l("Comment") if kind in COMMENTED else _l("Reason"))
+
+
 def value_label(key: str, value: Any) -> Any:
     """A value as the log's page shows it: a stored code by its name, True
     and False as yes and no, nothing as a dash; anything else as stored."""
@@ -94,6 +104,10 @@ def value_label(key: str, value: Any) -> Any:
         return "—"
     if isinstance(value, bool):
         return str(_l("yes") if value else _l("no")) if key in YES_NO_FIELDS else value
+    if isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float)) for v in value):
+        return ", ".join(str(value_label(key, v)) for v in value)
+    if isinstance(value, (dict, list, tuple)):  # a structure: as JSON, Vietnamese letters as they are
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     label = VALUE_LABELS.get(key, {}).get(value) if isinstance(value, str) else None
     return str(label) if label is not None else value
 

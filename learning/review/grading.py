@@ -244,7 +244,8 @@ def grade(reviewer, item: Item, values: Sequence[str | None], comment: str, retu
                 passed=outcome.passed, comment=comment, returned=return_for_rewriting, graded_at=now, is_current=True)
     db.session.add(new)
     db.session.flush()
-    after = {"points": outcome.points, "max_points": outcome.max_points, "levels": choice, "passed": outcome.passed,
+    after = {"points": outcome.points, "max_points": outcome.max_points,
+             "levels": rubric.scale.chosen(rubric.definition, choice), "passed": outcome.passed,
              "rubric": rubric.id, "lesson": item.lesson.title}
     if previous is None:
         record(AuditKind.GRADE, actor=reviewer, unit=unit, subject=member, object_type="answer",
@@ -253,7 +254,7 @@ def grade(reviewer, item: Item, values: Sequence[str | None], comment: str, retu
         previous.superseded_by_id = new.id
         record(AuditKind.REGRADE, actor=reviewer, unit=unit, subject=member, object_type="answer",
                object_id=item.answer.id, before={"points": previous.points, "max_points": previous.max_points,
-                                                  "levels": previous.levels, "passed": previous.passed,
+                                                  "levels": _chosen_before(previous), "passed": previous.passed,
                                                   "rubric": previous.rubric_id},
                after=after, reason=comment or None)
     record_reflection_grade(item.answer, percent=outcome.percent, passed=outcome.passed, comment=comment,
@@ -266,3 +267,9 @@ def grade(reviewer, item: Item, values: Sequence[str | None], comment: str, retu
     db.session.flush()
     item.current = new
     return new
+
+
+def _chosen_before(grade: Grade) -> str:
+    """What an earlier grade chose, in words, by the scale it was given on."""
+    earlier = db.session.get(Rubric, grade.rubric_id)
+    return earlier.scale.chosen(earlier.definition, grade.levels or [])

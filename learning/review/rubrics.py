@@ -48,7 +48,7 @@ def rubric_for(kind: str, definition: Mapping[str, Any], by=None, unit=None) -> 
     rubric = db.session.scalar(select(Rubric).where(Rubric.content_hash == digest))
     if inserted is not None:
         record(AuditKind.RUBRIC_CREATED, actor=by, unit=unit, object_type="rubric", object_id=rubric.id,
-               after={"kind": kind, "definition": dict(definition)})
+               after={"kind": kind, "definition": SCALES[kind].summary(definition)})
     return rubric
 
 

@@ -160,6 +160,20 @@ class ScaleKind:
         return Outcome(float(earned), float(possible), percent_of(earned, possible),
                        self.passes(definition, earned, possible))
 
+    def summary(self, definition: Mapping[str, Any]) -> str:
+        """The scale in one line, as the audit log shows it: each criterion
+        with its levels and their points, then the points to pass."""
+        parts = ["{}: {}".format(c.name, ", ".join(f"{level.name} ({level.points})" for level in c.levels)
+                                 if c.levels else f"0–{c.max_points}") for c in self.criteria(definition)]
+        if definition.get("pass_points") is not None:
+            parts.append(str(_l("pass from %(points)s points", points=definition["pass_points"])))
+        return "; ".join(parts)
+
+    def chosen(self, definition: Mapping[str, Any], choice: Sequence[int]) -> str:
+        """What a grade chose, in one line (criterion: level), for the audit log."""
+        return "; ".join(f"{g.criterion}: {g.level}" if g.level is not None else f"{g.criterion}: {g.points}"
+                         for g in self.given(definition, choice))
+
     def given(self, definition: Mapping[str, Any], choice: Sequence[int]) -> list[Given]:
         """What was given for each criterion (the level chosen and its points,
         or the points given): what the member's and the reviewer's pages show."""

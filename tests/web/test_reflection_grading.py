@@ -286,10 +286,10 @@ def test_a_regrade_adds_a_grade_and_keeps_the_earlier_one(people, submit_reflect
                                       .order_by(AuditEntry.id)))
     assert [e.kind for e in entries] == [AuditKind.GRADE, AuditKind.REGRADE]
     assert entries[0].actor_name == "Bí Thư A" and entries[0].subject_name == "Lê Thị An"
-    assert entries[0].after["points"] == 0 and entries[0].after["levels"] == [0]
-    assert entries[1].before == {"points": 0.0, "max_points": 1.0, "levels": [0], "passed": False,
+    assert entries[0].after["points"] == 0 and entries[0].after["levels"] == "Kết luận: Chưa đạt"
+    assert entries[1].before == {"points": 0.0, "max_points": 1.0, "levels": "Kết luận: Chưa đạt", "passed": False,
                                  "rubric": grades[0].rubric_id}
-    assert entries[1].after["points"] == 1 and entries[1].after["levels"] == [1]
+    assert entries[1].after["points"] == 1 and entries[1].after["levels"] == "Kết luận: Đạt"
     assert "Lịch sử: 2 lần chấm" in reviewer.get(f"/review/grading/answers/{answer.id}").get_data(as_text=True)
 
 
@@ -465,7 +465,7 @@ def test_a_campaign_without_a_scale_grades_pass_or_not_pass(people, campaign, su
     assert _grade(reviewer, answer, c0="1").status_code == 302
     db.session.expire_all()
     [created] = db.session.scalars(select(AuditEntry).where(AuditEntry.kind == AuditKind.RUBRIC_CREATED)).all()
-    assert created.actor_name == "Bí Thư A" and created.after == {"kind": "pass_fail", "definition": {}}
+    assert created.actor_name == "Bí Thư A" and created.after == {"kind": "pass_fail", "definition": "Kết luận: Chưa đạt (0), Đạt (1)"}
     assert db.session.scalars(select(Grade)).one().rubric.kind == "pass_fail"
 
 

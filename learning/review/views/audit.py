@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from learning.audit.log import AuditFilter, entries
-from learning.audit.models import AuditKind, field_label, value_label
+from learning.audit.models import AuditKind, field_label, reason_label, value_label
 from learning.core import db
 from learning.core.input import InvalidInput, parse_day, whole_number
 from learning.core.permissions import ADMINS, requires
@@ -30,7 +30,8 @@ def log():
     shown = [] if problems else list(db.session.scalars(entries(filters, before_id, PAGE_SIZE + 1)))
     more = len(shown) > PAGE_SIZE
     shown = shown[:PAGE_SIZE]
-    return render_template("review/audit.html", audit_field=field_label, audit_value=value_label, entries=shown,
+    return render_template("review/audit.html", audit_field=field_label, audit_value=value_label,
+                           audit_reason=reason_label, entries=shown,
                            kinds=list(AuditKind), args=args, problems=problems,
                            older=shown[-1].id if more else None), 400 if problems else 200
 
