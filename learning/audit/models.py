@@ -8,6 +8,7 @@ so it knows people and units only by id and by the snapshot it was given."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from learning.core.db import Base, utcnow
 from learning.core.enums import LabelledEnum
+from learning.core.i18n import format_day, format_moment
 
 
 class AuditKind(LabelledEnum):
@@ -88,13 +90,19 @@ VALUE_LABELS: dict[str, dict[str, Any]] = {
 YES_NO_FIELDS = frozenset({"active", "exempt", "passed"})
 
 
-# Entries whose free text is a comment (a grade's), not a reason.
+# Entries whose free text is not a reason: a grade's comment, the roster
+# file a member was created or changed from.
 COMMENTED = frozenset({AuditKind.GRADE.value, AuditKind.REGRADE.value})
+FROM_FILE = frozenset({AuditKind.MEMBER_CREATED.value, AuditKind.MEMBER_CHANGED.value,
+                       AuditKind.ROSTER_IMPORTED.value})
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?)?$")
 
 
 def reason_label(kind: str) -> str:
     """What an entry's free text is called on the log's page."""
-    return str(_l("Comment") if kind in COMMENTED else _l("Reason"))
+    if kind in COMMENTED:
+        return str(_l("Comment"))
+    return str(_l("From the file") if kind in FROM_FILE else _l("Reason"))
 
 
 def value_label(key: str, value: Any) -> Any:
@@ -108,6 +116,9 @@ def value_label(key: str, value: Any) -> Any:
         return ", ".join(str(value_label(key, v)) for v in value)
     if isinstance(value, (dict, list, tuple)):  # a structure: as JSON, Vietnamese letters as they are
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, str) and _ISO_MOMENT.match(value):  # stored as ISO (audit.log): shown dd/mm/yyyy
+        moment = datetime.fromisoformat(value)
+        return format_moment(moment) if "T" in value else format_day(moment.date())
     label = VALUE_LABELS.get(key, {}).get(value) if isinstance(value, str) else None
     return str(label) if label is not None else value
 

@@ -113,6 +113,26 @@ def test_stored_codes_show_by_their_vietnamese_names(client, login, admin, tree)
         assert f">{code}<" not in page, code
 
 
+def test_times_lists_and_free_texts_read_as_words(client, login, admin, tree):
+    """An expiry in Vietnam's time (UTC+7), a list without brackets, a
+    structure without Python's quotes, and each free text by what it is."""
+    expires = datetime(2026, 12, 31, 17, 30, tzinfo=timezone.utc)
+    record(AuditKind.ACTIVATION_ISSUED, actor=admin, unit=tree["cell_a"], after={"expires_at": expires})
+    record(AuditKind.GRADE, actor=admin, unit=tree["cell_a"], after={"levels": ["Nắm vững", "Có liên hệ"],
+                                                                     "definition": {"tiêu chí": [1, 2]}},
+           reason="Viết tốt.")
+    record(AuditKind.MEMBER_CREATED, actor=admin, unit=tree["cell_a"], after={"full_name": "Lò Văn Mới"},
+           reason="danh-sach.csv")
+    record(AuditKind.EXTRA_ATTEMPT, actor=admin, unit=tree["cell_a"], after={"extra_attempts": 1}, reason="Ốm")
+    db.session.commit()
+    login(admin)
+    page = html.unescape(client.get("/audit").get_data(as_text=True))
+    assert "<ins>01/01/2027 00:30</ins>" in page and "2026-12-31T" not in page
+    assert "<ins>Nắm vững, Có liên hệ</ins>" in page and "['" not in page
+    assert '<ins>{"tiêu chí": [1, 2]}</ins>' in page
+    assert "Nhận xét: Viết tốt." in page and "Từ tệp: danh-sach.csv" in page and "Lý do: Ốm" in page
+
+
 def test_every_stored_code_has_its_name_on_the_log(app):
     """The value labels mirror enums of the areas above audit: none may be missing, or named otherwise."""
     from learning.audit.models import VALUE_LABELS, value_label
