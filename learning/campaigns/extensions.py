@@ -18,6 +18,7 @@ from learning.campaigns.models import DueDateExtension
 from learning.campaigns.signals import due_date_extended
 from learning.core import db
 from learning.core.errors import DomainError
+from learning.org.scope import refuse_own_record
 
 MAX_REASON = 2000
 
@@ -33,7 +34,10 @@ class ExtensionRefused(DomainError):
 def extend_due_date(member, lesson, due_on: date | None, reason: str, granted_by, today: date) -> DueDateExtension:
     """Give the member `due_on` as their due date for the lesson. It must be
     later than what the campaigns that bind them set, and not in the past;
-    a new extension replaces an earlier one (which stays, for the record)."""
+    a new extension replaces an earlier one (which stays, for the record).
+    Never to oneself (org.scope.OwnRecord): a reviewer above does it."""
+    refuse_own_record(granted_by, member.id, _("You cannot give yourself a later due date: a reviewer of the unit "
+                                               "above you can."))
     reason = (reason or "").strip()
     if due_on is None:
         raise ExtensionRefused(_("Enter the new due date as dd/mm/yyyy."), "due_on")

@@ -2,14 +2,41 @@
 and everything beneath it, so a unit is covered when its path starts with
 the path of a unit the person reviews. Lists filter with this condition in
 the database, so they never load rows they would then hide; admins cover
-every unit."""
+every unit.
+
+Nobody acts on their own record, whatever their role: a reviewer's scope
+takes in the unit they are a member of, but not themselves (`refuse_own_record`
+in each operation, `not_own` in the lists that offer work)."""
 from __future__ import annotations
 
 from sqlalchemy import and_, exists, func, or_, select, true
 
 from learning.core import db
+from learning.core.errors import DomainError
 from learning.core.permissions import Role, is_admin
 from learning.org.models import RoleGrant, Unit
+
+
+class OwnRecord(DomainError):
+    """The actor would act on their own record (one more attempt, a later due
+    date, a grade): a conflict of interest, for reviewers and admins alike. A
+    reviewer of a unit above theirs (or another admin) acts for them."""
+
+
+def own_record(actor, member_id: int | None) -> bool:
+    """The member is the actor themselves (the command line acts for no one)."""
+    return actor is not None and member_id is not None and getattr(actor, "id", None) == member_id
+
+
+def refuse_own_record(actor, member_id: int | None, message) -> None:
+    """Raise OwnRecord with the operation's message when the member is the actor."""
+    if own_record(actor, member_id):
+        raise OwnRecord(str(message))
+
+
+def not_own(actor, user_id_column):
+    """SQL: the row belongs to someone other than the actor."""
+    return user_id_column != actor.id
 
 
 def covers(user, unit_path):

@@ -9,7 +9,11 @@ already; oldest submitted first. Taking one holds it for a short lease
 posted after another reviewer took the lease over is refused. A grade moves
 the member's lesson on by study's own rule (study.reflections), and one that
 does not pass may send the reflection back for rewriting, with one more
-attempt (study.allowances)."""
+attempt (study.allowances).
+
+Nobody grades their own reflection (org.scope.OwnRecord): a secretary's
+reflection waits in the queue of a reviewer above their cell, never in
+their own, and its page offers them no form; a reviewer above grades it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,7 +33,7 @@ from learning.core.errors import DomainError
 from learning.lessons.authoring import KINDS
 from learning.lessons.models import Lesson, Question
 from learning.org.models import Unit, User
-from learning.org.scope import covers
+from learning.org.scope import covers, not_own, refuse_own_record
 from learning.review import leases
 from learning.review.models import Grade, GradingLease, Rubric
 from learning.review.rubrics import campaign_rubric, default_rubric, grading_campaign_id, rubric_for
@@ -74,7 +78,8 @@ def _reflection_answers(reviewer):
 
 
 def _waiting(reviewer, now: datetime, others_free: bool = True):
-    """The queue: what waits for a grade, oldest submitted first."""
+    """The queue: what waits for a grade, oldest submitted first; never the
+    reviewer's own reflections (those wait for a reviewer above)."""
     later = aliased(Attempt)
     newer_attempt = (select(later.id).where(later.user_id == Attempt.user_id, later.lesson_id == Attempt.lesson_id,
                                             later.status == AttemptStatus.SUBMITTED, later.number > Attempt.number))
@@ -83,7 +88,8 @@ def _waiting(reviewer, now: datetime, others_free: bool = True):
                                              LessonProgress.lesson_id == Attempt.lesson_id,
                                              LessonProgress.reflection_passed.is_(True))
     query = (_reflection_answers(reviewer)
-             .where(_written(), ~exists(newer_attempt), ~exists(graded), ~exists(passed))
+             .where(not_own(reviewer, Attempt.user_id), _written(), ~exists(newer_attempt), ~exists(graded),
+                    ~exists(passed))
              .order_by(Attempt.submitted_at, Answer.id))
     if others_free:
         held = select(GradingLease.answer_id).where(GradingLease.answer_id == Answer.id,
@@ -101,7 +107,7 @@ def waiting_count(reviewer) -> int:
 @dataclass(frozen=True)
 class QueueCounts:
     """The queue page's figures, in the reviewer's units."""
-    waiting: int  # reflections waiting for a grade (held by someone or not)
+    waiting: int  # reflections waiting for the reviewer's grade (held by someone or not; not their own)
     graded_by_you: int  # reflections the reviewer graded (a regrade counts once)
     graded_today: int  # ... of them, graded (or regraded) by the reviewer today in Vietnam
 
@@ -191,15 +197,25 @@ def scale_for(member: User, lesson_id: int) -> Rubric:
 
 
 def open_item(reviewer, answer_id: int) -> Item | None:
-    """The grading page: the reviewer takes the lease if it is free."""
-    found = db.session.scalar(_reflection_answers(reviewer).where(Answer.id == answer_id))
+    """The grading page: the reviewer takes the lease if it is free (never on
+    their own reflection, which `refuse_own` then refuses)."""
+    found = db.session.execute(_reflection_answers(reviewer).add_columns(Attempt.user_id)
+                               .where(Answer.id == answer_id)).first()
     if found is None:
         return None
-    leases.take(answer_id, reviewer.id)
+    if found.user_id != reviewer.id:
+        leases.take(answer_id, reviewer.id)
     return item_for(reviewer, answer_id)
 
 
+def refuse_own(reviewer, item: Item) -> None:
+    """Nobody grades, regrades, returns or skips their own reflection: OwnRecord."""
+    refuse_own_record(reviewer, item.member.id, _("You cannot grade your own reflection: a reviewer of the unit "
+                                                  "above you can."))
+
+
 def skip(reviewer, item: Item) -> None:
+    refuse_own(reviewer, item)
     leases.release(item.answer.id, reviewer.id)
 
 
@@ -208,7 +224,8 @@ def grade(reviewer, item: Item, values: Sequence[str | None], comment: str, retu
     """Record the reviewer's grade (a regrade if one is current), move the
     member's lesson on, and send a failing reflection back if asked.
     `seen_grade_id` is the current grade the reviewer's page showed (0: none):
-    if someone graded it since, nothing is recorded."""
+    if someone graded it since, nothing is recorded. Never one's own (refuse_own)."""
+    refuse_own(reviewer, item)
     rubric = item.rubric
     try:
         choice = rubric.scale.read_choice(rubric.definition, values)

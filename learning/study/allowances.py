@@ -11,6 +11,7 @@ from learning.audit.models import AuditKind
 from learning.core import db
 from learning.core.errors import DomainError
 from learning.lessons.authoring.model import QuizSettings
+from learning.org.scope import refuse_own_record
 from learning.study.models import AttemptAllowance
 
 MAX_EXTRA_AT_ONCE = 5
@@ -30,7 +31,10 @@ def attempts_allowed(user_id: int, lesson_id: int, settings: QuizSettings) -> in
 
 
 def grant_extra_attempts(member, lesson, granted_by, reason: str, count: int = 1, unit=None) -> AttemptAllowance:
-    """Give a member `count` more attempts, with the reason, in the audit log."""
+    """Give a member `count` more attempts, with the reason, in the audit log.
+    Never to oneself (org.scope.OwnRecord): a reviewer above does it."""
+    refuse_own_record(granted_by, member.id, _("You cannot give yourself another attempt: a reviewer of the unit "
+                                               "above you can."))
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Write the reason for the extra attempt."))

@@ -9,7 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from learning.audit.models import AuditEntry
 from learning.campaigns import operations as campaigns
@@ -20,8 +20,10 @@ from learning.core import db
 from learning.core.clock import vietnam_today
 from learning.lessons.authoring import KINDS
 from learning.lessons.search import fold
-from learning.models import Attempt, Campaign, DueDateExtension, LessonProgress, LessonRollup
+from learning.models import Attempt, AttemptAllowance, Campaign, DueDateExtension, LessonProgress, LessonRollup
 from learning.org.names import folded
+from learning.org.scope import OwnRecord
+from learning.study.allowances import grant_extra_attempts
 from tests.conftest import PASSWORD
 from tests.web.test_study import correct_values, form_of, start
 
@@ -388,6 +390,81 @@ def test_a_bad_later_due_date_is_refused_naming_the_field(client, people, overdu
     assert f'id="{prefix}-{lesson.id}-error"' in html and message in html.lower()
     assert not db.session.scalars(select(DueDateExtension)).all()
     assert not db.session.scalars(select(AuditEntry).where(AuditEntry.kind == "study.extension")).all()
+
+
+# -- nobody acts on their own record ---------------------------------------------------
+
+SELF_ATTEMPT = "Đồng chí không thể tự cho mình thêm lượt làm bài"
+SELF_DUE = "Đồng chí không thể tự gia hạn cho mình"
+OWN_NOTE = "Đây là hồ sơ của chính đồng chí"
+
+
+def _written_for(user):
+    """What was written for the user: allowances, extensions and their audit entries."""
+    db.session.expire_all()
+    return (db.session.scalars(select(AttemptAllowance).where(AttemptAllowance.user_id == user.id)).all(),
+            db.session.scalars(select(DueDateExtension).where(DueDateExtension.user_id == user.id)).all(),
+            db.session.scalars(select(AuditEntry).where(AuditEntry.subject_id == user.id)).all())
+
+
+@pytest.mark.parametrize("who", ["secretary", "admin"])
+def test_nobody_gives_themselves_another_attempt_or_a_later_due_date(client, people, single_attempt, who):
+    """The cell secretary is a member of the cell they review (and the admin of every unit)."""
+    me, lesson = people[who], single_attempt
+    extra_url = f"/review/members/{me.id}/lessons/{lesson.id}/extra-attempt"
+    due_url = f"/review/members/{me.id}/lessons/{lesson.id}/due-date"
+    _failed_once(client, me, lesson)
+    _sign_in_as(client, me)
+    page = client.get(f"/review/members/{me.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert html.count(OWN_NOTE) == 1  # one line, instead of the forms
+    assert f'action="{extra_url}"' not in html and f'action="{due_url}"' not in html and 'name="reason"' not in html
+    extra = client.submit(extra_url, {"reason": "Ốm trong đợt học"}, token_from="/")
+    assert extra.status_code == 403
+    assert SELF_ATTEMPT in extra.get_data(as_text=True) and 'name="reason"' not in extra.get_data(as_text=True)
+    due = client.submit(due_url, {"due_on": _day(15), "reason": "Đi công tác dài ngày"}, token_from="/")
+    assert due.status_code == 403 and SELF_DUE in due.get_data(as_text=True)
+    assert _written_for(me) == ([], [], [])  # nothing written, nothing audited
+    assert due_date(me.id, lesson.id, vietnam_today()) == vietnam_today() + timedelta(days=10)
+    refused = client.submit(f"/lessons/{lesson.slug}/quiz", token_from=f"/lessons/{lesson.slug}")
+    assert refused.status_code == 302 and db.session.scalar(
+        select(func.count()).select_from(Attempt).where(Attempt.user_id == me.id)) == 1  # still one attempt
+    # Another member's page still has both forms.
+    other = people["member"]
+    html = client.get(f"/review/members/{other.id}").get_data(as_text=True)
+    assert OWN_NOTE not in html
+    assert f'action="/review/members/{other.id}/lessons/{lesson.id}/extra-attempt"' in html
+    assert f'action="/review/members/{other.id}/lessons/{lesson.id}/due-date"' in html
+
+
+def test_the_operations_themselves_refuse_ones_own_record(people, single_attempt):
+    secretary, lesson = people["secretary"], single_attempt
+    with pytest.raises(OwnRecord, match="thêm lượt làm bài"):
+        grant_extra_attempts(secretary, lesson, secretary, "Ốm")
+    with pytest.raises(OwnRecord, match="gia hạn"):
+        extend_due_date(secretary, lesson, vietnam_today() + timedelta(days=15), "Ốm", secretary, vietnam_today())
+    db.session.rollback()
+    assert _written_for(secretary) == ([], [], [])
+
+
+def test_a_reviewer_above_gives_the_secretary_another_attempt_and_a_later_due_date(client, people, single_attempt):
+    secretary, lesson = people["secretary"], single_attempt
+    _failed_once(client, secretary, lesson)
+    _sign_in_as(client, people["grassroots_reviewer"])
+    page = f"/review/members/{secretary.id}"
+    html = client.get(page).get_data(as_text=True)
+    assert OWN_NOTE not in html and f'action="{page}/lessons/{lesson.id}/extra-attempt"' in html
+    assert client.submit(f"{page}/lessons/{lesson.id}/extra-attempt", {"reason": "Ốm trong đợt học"},
+                         token_from=page).status_code == 302
+    assert client.submit(f"{page}/lessons/{lesson.id}/due-date", {"due_on": _day(15), "reason": "Đi công tác"},
+                         token_from=page).status_code == 302
+    allowances, extensions, entries = _written_for(secretary)
+    assert len(allowances) == 1 and [e.due_on for e in extensions] == [vietnam_today() + timedelta(days=15)]
+    assert sorted((e.kind, e.actor_name, e.subject_name) for e in entries) == [
+        ("study.extension", "Bí Thư Xã", "Bí Thư A"), ("study.extra_attempt", "Bí Thư Xã", "Bí Thư A")]
+    _sign_in_as(client, secretary)
+    assert start(client, lesson).number == 2
 
 
 # -- campaigns: edit, extend, close -----------------------------------------------------

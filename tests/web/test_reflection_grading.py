@@ -180,6 +180,66 @@ def test_the_queue_counts_what_waits_and_what_the_reviewer_graded_today(
     assert _queue_counts(outsider) == {"Đang chờ chấm": "1", "Đồng chí đã chấm": "0", "Trong đó, hôm nay": "0"}
 
 
+SELF_GRADE = "Đồng chí không thể tự chấm bài thu hoạch của mình"
+
+
+def _written_on(answer):
+    """Grades, leases, allowances and audit entries on the answer's member."""
+    db.session.expire_all()
+    member_id = db.session.get(Attempt, answer.attempt_id).user_id
+    return (db.session.scalars(select(Grade).where(Grade.answer_id == answer.id)).all(),
+            db.session.scalars(select(GradingLease).where(GradingLease.answer_id == answer.id)).all(),
+            db.session.scalars(select(AttemptAllowance).where(AttemptAllowance.user_id == member_id)).all(),
+            db.session.scalars(select(AuditEntry).where(AuditEntry.subject_id == member_id)).all())
+
+
+@pytest.mark.parametrize("who", ["reviewer", "admin"])
+def test_nobody_is_offered_or_grades_their_own_reflection(people, submit_reflection, signed_in, make_user, who):
+    """The cell secretary is a member of the cell they review (and an admin of every unit)."""
+    me = people[who] if who in people else make_user("admin", name="Quản Trị")
+    mine = submit_reflection(me, minutes_ago=90)  # the oldest: first in the queue, were it offered
+    theirs = submit_reflection(people["ann"], minutes_ago=10)
+    client = signed_in(me)
+    queue = client.get("/review/grading").get_data(as_text=True)
+    assert _queue_counts(client)["Đang chờ chấm"] == "1" and "1 bài thu hoạch" in queue
+    assert _next_answer_id(client) == theirs.id
+    page = client.get(f"/review/grading/answers/{mine.id}")
+    assert page.status_code == 403
+    html = page.get_data(as_text=True)
+    assert SELF_GRADE in html and 'class="stack grade-form"' not in html and 'name="c0"' not in html
+    url = f"/review/grading/answers/{mine.id}"
+    for fields in ({"c0": "1", "seen": "0"}, {"c0": "0", "comment": "Viết lại.", "return": "yes", "seen": "0"}):
+        refused = client.submit(url, fields, token_from="/")
+        assert refused.status_code == 403 and SELF_GRADE in refused.get_data(as_text=True)
+    skipped = client.submit(f"{url}/skip", {}, token_from="/")
+    assert skipped.status_code == 403 and SELF_GRADE in skipped.get_data(as_text=True)
+    assert _written_on(mine) == ([], [], [], [])  # no grade, no hold on it, no extra attempt, nothing audited
+    assert _grade(client, theirs, c0="1").status_code == 302
+    assert _next_answer_id(client) is None  # only one's own is left: nothing to grade
+    assert _queue_counts(client)["Đang chờ chấm"] == "0"
+
+
+def test_a_reviewer_above_grades_the_secretarys_reflection_who_cannot_regrade_it(
+        people, submit_reflection, signed_in, make_user, tree):
+    secretary = people["reviewer"]
+    mine = submit_reflection(secretary)
+    above = signed_in(make_user("reviewer", unit=tree["grassroots"], name="Bí Thư Xã"))
+    assert _queue_counts(above)["Đang chờ chấm"] == "1"
+    assert _next_answer_id(above) == mine.id
+    assert _grade(above, mine, c0="0", comment="Cần nêu việc làm cụ thể.", **{"return": "yes"}).status_code == 302
+    grades, _leases, allowances, entries = _written_on(mine)
+    assert [(g.passed, g.returned) for g in grades] == [(False, True)]
+    assert [a.user_id for a in allowances] == [secretary.id]
+    assert {(e.kind, e.actor_name) for e in entries} == {(AuditKind.GRADE, "Bí Thư Xã"),
+                                                         (AuditKind.RETURNED, "Bí Thư Xã"),
+                                                         (AuditKind.EXTRA_ATTEMPT, "Bí Thư Xã")}
+    # The secretary cannot regrade it themselves.
+    client = signed_in(secretary)
+    refused = _grade(client, mine, c0="1")
+    assert refused.status_code == 403 and SELF_GRADE in refused.get_data(as_text=True)
+    assert [g.passed for g in _written_on(mine)[0]] == [False]
+
+
 def test_two_reviewers_never_get_the_same_reflection(people, submit_reflection, signed_in):
     first = submit_reflection(people["ann"], minutes_ago=20)
     second = submit_reflection(people["binh"], minutes_ago=10)

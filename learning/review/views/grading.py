@@ -1,4 +1,6 @@
-"""Grading reflections: the queue, one reflection per page, grade and next."""
+"""Grading reflections: the queue, one reflection per page, grade and next.
+One's own reflection (never in one's queue) is refused on its page: a 403
+that says why, without the form."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -8,6 +10,7 @@ from flask_login import current_user
 from learning.core.clock import vietnam_today
 from learning.core.input import storable_form, unstorable_field, unstorable_message, whole_number
 from learning.core.permissions import REVIEWERS, requires
+from learning.org.scope import OwnRecord
 from learning.review import grading
 
 bp = Blueprint("grading", __name__)
@@ -44,6 +47,10 @@ def answer(answer_id: int):
         item = grading.open_item(current_user, answer_id)
         if item is None:
             abort(404)
+        try:
+            grading.refuse_own(current_user, item)
+        except OwnRecord as refused:
+            return _refused(item, refused)
         return _page(item)
     item = grading.item_for(current_user, answer_id)
     if item is None:
@@ -61,6 +68,8 @@ def answer(answer_id: int):
         grading.grade(current_user, item, values, form.get("comment", ""), form.get("return") == "yes", seen)
     except grading.GradeInvalid as invalid:
         return _page(item, {invalid.field: invalid.message}, form, 400)
+    except OwnRecord as refused:
+        return _refused(item, refused)
     except grading.LeaseTaken as taken:
         flash(str(taken), "error")
         return _page(item, {}, form, 409)
@@ -74,13 +83,21 @@ def skip(answer_id: int):
     item = grading.item_for(current_user, answer_id)
     if item is None:
         abort(404)
-    grading.skip(current_user, item)
+    try:
+        grading.skip(current_user, item)
+    except OwnRecord as refused:
+        return _refused(item, refused)
     session[SKIPPED] = [*session.get(SKIPPED, []), answer_id][-MAX_SKIPPED:]
     return redirect(url_for("grading.next_item"))
 
 
-def _page(item, errors: dict | None = None, form=None, status: int = 200):
-    return render_template("review/grade.html", item=item, errors=errors or {}, form=form,
+def _page(item, errors: dict | None = None, form=None, status: int = 200, refused: str | None = None):
+    return render_template("review/grade.html", item=item, errors=errors or {}, form=form, refused=refused,
                            criteria=item.rubric.scale.criteria(item.rubric.definition)), status
+
+
+def _refused(item, refused: OwnRecord):
+    """The reviewer's own reflection: the page says why, and offers no form."""
+    return _page(item, status=403, refused=str(refused))
 
 

@@ -16,6 +16,7 @@ from learning.core.errors import DomainError
 from learning.core.input import InvalidInput, parse_day, unstorable_field, unstorable_message, whole_number
 from learning.core.permissions import REVIEWERS, requires
 from learning.lessons.models import Lesson
+from learning.org.scope import OwnRecord, own_record
 from learning.review import members
 from learning.study.allowances import grant_extra_attempts
 
@@ -46,6 +47,8 @@ def extra_attempt(member_id: int, lesson_id: int):
     _refuse_unstorable()
     try:
         grant_extra_attempts(member, lesson, current_user, reason=request.form.get("reason", ""))
+    except OwnRecord as refused:
+        return _member_page(member, Refusal(lesson_id, "extra", "", str(refused), {}), 403)
     except DomainError as refused:
         return _member_page(member, Refusal(lesson_id, "extra", "reason", str(refused), _typed()), 400)
     flash(_("One more attempt given for %(lesson)s.", lesson=lesson.doc_number), "success")
@@ -60,6 +63,8 @@ def extend_due(member_id: int, lesson_id: int):
     try:
         extension = extend_due_date(member, lesson, parse_day(request.form.get("due_on")),
                                     request.form.get("reason", ""), current_user, vietnam_today())
+    except OwnRecord as refused:
+        return _member_page(member, Refusal(lesson_id, "due", "", str(refused), {}), 403)
     except ExtensionRefused as refused:
         return _member_page(member, Refusal(lesson_id, "due", refused.field, str(refused), _typed()), 400)
     flash(_("%(lesson)s is now due on %(day)s for this member.", lesson=lesson.doc_number,
@@ -92,7 +97,8 @@ def _refuse_unstorable() -> None:
 
 @dataclass(frozen=True)
 class Refusal:
-    """A form of the page that was refused: which, the field at fault, and what was typed."""
+    """A form of the page that was refused: which, the field at fault ("" for
+    none: the reviewer's own record), and what was typed."""
     lesson_id: int
     form: str  # "extra" (one more attempt) or "due" (a later due date)
     field: str
@@ -108,6 +114,8 @@ def _typed() -> dict[str, str]:
 
 
 def _member_page(member, refused: Refusal | None = None, status: int = 200):
-    """The member page; after a refusal, that form open again with its message and what was typed."""
+    """The member page; after a refusal, that form open again with its message
+    and what was typed. On the reviewer's own page, no form (one's own record
+    is for a reviewer above)."""
     return render_template("review/member.html", followup=members.followup(member, vietnam_today()),
-                           refused=refused), status
+                           refused=refused, own=own_record(current_user, member.id)), status
