@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, DisconnectionError
@@ -216,6 +216,17 @@ def _close_session(_exc: BaseException | None) -> None:
 def dialect_name() -> str:
     """"postgresql" or "sqlite", without opening a session or a connection."""
     return current_app.extensions["db_engine"].dialect.name
+
+
+def plan_each_statement() -> None:
+    """Plan this transaction's statements for their own parameters. The
+    driver prepares a statement it runs often, and after a few runs
+    PostgreSQL may keep one generic plan for it: right for the hot paths,
+    whose plans never depend on the values, wrong for a report whose prefix
+    or unit picks a cell or a province (the lagging cells went from 130 to
+    250 ms). SQLite plans each statement anyway."""
+    if dialect_name() == "postgresql":
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def engine() -> Engine:

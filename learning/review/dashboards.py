@@ -297,6 +297,7 @@ def _lesson_rows(lessons, sums: dict, members: int) -> list[LessonRow]:
 def campaign_dashboard(user, campaign: Campaign, unit: Unit, today: date) -> Dashboard:
     """The unit's page: its totals, a row per child unit the campaign binds,
     and, when it has members of its own, each one's state per lesson."""
+    db.plan_each_statement()
     lessons = campaign_lessons_of(campaign)
     binding = binding_beneath(campaign, unit)
     page = Dashboard(campaign, unit, lessons, Figures(), trail=_trail(user, unit), overdue=today > campaign.closes_on)
@@ -376,6 +377,7 @@ def lagging_units(campaign: Campaign, unit: Unit, kind: str) -> Lagging:
     Each is summed from its own rows (roll-ups and tallies kept along the
     lines), or, when the campaign binds only part of it, from the rows of
     the units it is assigned to inside it."""
+    db.plan_each_statement()
     lessons = campaign_lessons_of(campaign)
     assigned = [(i, path) for i, path in assigned_paths(campaign)
                 if path.startswith(unit.path) or unit.path.startswith(path)]

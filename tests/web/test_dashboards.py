@@ -227,3 +227,21 @@ def test_a_cells_page_gives_each_member_the_state_study_state_gives_their_progre
                             if person.id in full else None) for person in people.values()}
     assert got == expected
     assert {state for state, _percent in got.values()} == set(StudyState)  # every state was tried
+
+
+def test_on_postgresql_the_dashboards_plan_each_statement_for_its_parameters(world, make_user):
+    """A generic plan cached for a prefix that picks one cell is wrong for one
+    that picks a province: the dashboards ask PostgreSQL for custom plans."""
+    from sqlalchemy import text
+
+    from learning.review import dashboards
+    if db.dialect_name() != "postgresql":
+        pytest.skip("plan caching is PostgreSQL's; SQLite plans every statement (the suite's PostgreSQL run checks)")
+    reviewer = _reviewer(make_user, world["province"])
+    for page in (lambda: dashboards.campaign_dashboard(reviewer, world["campaign"], world["province"], vietnam_today()),
+                 lambda: dashboards.lagging_units(world["campaign"], world["province"], "cell")):
+        db.session.commit()
+        assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "auto"
+        page()
+        assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+    db.session.commit()
