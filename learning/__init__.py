@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     names' prefixes templates and tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
+    from learning.evaluation import views as evaluation
     from learning.jobs import views as jobs
     from learning.lessons import views as lessons
     from learning.org import admin_views as org_admin
@@ -131,10 +132,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(org_admin.bp, url_prefix="/org")
     app.register_blueprint(audit.bp)
     app.register_blueprint(follow_up.bp, url_prefix="/follow-up")
+    app.register_blueprint(evaluation.bp, url_prefix="/evaluation")
 
 
 def _register_template_globals(app: Flask) -> None:
     from learning.core import permissions
+    from learning.evaluation.periods import may_manage_periods
     from learning.lessons.authoring import KINDS
     from learning.lessons.labels import document_kind_label, question_kind_label
     from learning.lessons.models import LessonState
@@ -154,4 +157,5 @@ def _register_template_globals(app: Flask) -> None:
         unit_kind_label=UnitKind.label_of,
         role_label=permissions.Role.label_of,
         is_admin=permissions.is_admin,
+        manages_periods=may_manage_periods,
     )

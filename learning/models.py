@@ -4,6 +4,7 @@ learning/ imports this module (the import contract says so)."""
 import learning.core.ratelimit  # noqa: F401  (the rate_limit_counters table)
 from learning.audit.models import AuditEntry
 from learning.campaigns.models import Campaign, DueDateExtension, campaign_lessons, campaign_units
+from learning.evaluation.models import Period, RuleSet, period_campaigns
 from learning.jobs.models import Job
 from learning.lessons.models import Lesson, LessonVersion, Question
 from learning.org.models import (
@@ -24,6 +25,7 @@ from learning.study.models import Answer, Attempt, AttemptAllowance, LessonProgr
 __all__ = [
     "AuditEntry",
     "Campaign", "DueDateExtension", "campaign_lessons", "campaign_units",
+    "Period", "RuleSet", "period_campaigns",
     "Job",
     "Lesson", "LessonVersion", "Question",
     "RosterUpload",

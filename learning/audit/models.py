@@ -43,11 +43,14 @@ class AuditKind(LabelledEnum):
     RETURNED = "grade.returned", _l("reflection returned for rewriting")
     RUBRIC_CREATED = "rubric.created", _l("grading scale created")
     CAMPAIGN_CHANGED = "campaign.changed", _l("campaign changed")
+    PERIOD_CREATED = "evaluation.period_created", _l("evaluation period created")
+    PERIOD_CHANGED = "evaluation.period_changed", _l("evaluation period's rules or campaigns changed")
 
 
 # What the fields an entry's before/after hold are called on the log's page;
 # a field not named here shows as stored.
 FIELD_LABELS = {
+    "rules": _l("rules"), "year": _l("year"), "starts_on": _l("starts on"), "ends_on": _l("ends on"),
     "name": _l("name"), "code": _l("code"), "kind": _l("kind"), "path": _l("place in the tree"),
     "parent": _l("parent unit"), "unit": _l("unit"), "active": _l("active"), "into": _l("merged into"),
     "into_path": _l("place in the tree"), "into_id": _l("unit number"), "role": _l("role"), "file": _l("file"),

@@ -193,3 +193,14 @@ def validate(definition: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, s
             problems["quota.excellent_of_good"] = str(_l("The quota: a whole number from 0 to 100, or empty for none."))
         quota["excellent_of_good"] = value
     return {"weights": weights, "bands": bands, "quota": quota}, problems
+
+
+def summary(rules: Mapping[str, Any]) -> str:
+    """Validated rules in one line, as the audit log keeps them."""
+    weights = ", ".join(f"{TERMS[code].label} {weight}" for code, weight in rules["weights"].items() if weight)
+    bands = ", ".join(f"{level.label} ≥ {rules['bands'][level.value]}" for level in BANDED)
+    quota = (rules.get("quota") or {}).get("excellent_of_good")
+    parts = [weights, bands]
+    if quota is not None:
+        parts.append(str(_l("excellent at most %(percent)s%% of good", percent=quota)))
+    return "; ".join(parts)

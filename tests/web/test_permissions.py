@@ -13,6 +13,7 @@ from learning.core.permissions import (
     REVIEWERS,
     SIGNED_IN,
 )
+from learning.evaluation.periods import PERIOD_MANAGERS
 
 EXPECTED = {
     "auth.login": PUBLIC,
@@ -84,6 +85,10 @@ EXPECTED = {
     "follow.index": REVIEWERS,
     "follow.campaign": REVIEWERS,
     "follow.lagging": REVIEWERS,
+    "evaluation.index": PERIOD_MANAGERS,
+    "evaluation.create": PERIOD_MANAGERS,
+    "evaluation.rules": PERIOD_MANAGERS,
+    "evaluation.save_rules": PERIOD_MANAGERS,
     "follow.print_sheet": REVIEWERS,
 }
 
@@ -102,7 +107,7 @@ def test_every_route_declares_the_expected_policy(app):
 def _routes(app, lesson):
     values = {"lesson_id": lesson.id, "number": 1, "slug": lesson.slug, "code": "vi", "attempt_id": 1,
               "campaign_id": 1, "unit_id": 999_999, "member_id": 1, "grant_id": 999_999, "answer_id": 1,
-              "job_id": 1, "upload_id": 1}
+              "job_id": 1, "upload_id": 1, "period_id": 1}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
@@ -121,6 +126,7 @@ ALLOWED_ROLES = {
     "editors": {"editor", "admin"},
     "reviewers": {"reviewer", "admin"},  # then 404 outside their units
     "admins": {"admin"},
+    "period_managers": {"admin"},  # and reviewers of a top unit; the walk's reviewer reviews a cell
 }
 
 

@@ -7,6 +7,8 @@ list or dashboard of one's own never names anyone or anything of the other,
 and no POST changes anything."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
@@ -15,6 +17,7 @@ from learning.campaigns import operations as campaigns
 from learning.core import db
 from learning.core.clock import vietnam_today
 from learning.core.permissions import Role
+from learning.evaluation import periods
 from learning.lessons.authoring import KINDS
 from learning.org import units as org
 from learning.org.roster import operations as roster
@@ -52,6 +55,8 @@ def two_subtrees(app, tree, make_user, publish_file):
                                     "Đảng Viên Bên Kia,79880001,BK-1,Chính thức\n".encode())
     db.session.commit()
     our_reviewer = make_user("reviewer", unit=tree["grassroots"], name="Bí Thư Bên Này")
+    period = periods.create_period(None, "Đánh giá năm", 2026, date(2026, 1, 1), date(2026, 12, 31))
+    db.session.commit()
     # Every URL argument a reviewers' route takes, pointing into their subtree.
     values = {
         "unit_id": their_cell.id, "member_id": their_member.id, "user_id": their_member.id,
@@ -59,6 +64,7 @@ def two_subtrees(app, tree, make_user, publish_file):
         "lesson_id": lesson.id, "slug": lesson.slug, "number": 1, "code": "vi",
         "grant_id": next(g.id for g in their_reviewer.grants if g.role == Role.REVIEWER),
         "job_id": roster_job.id, "upload_id": roster_job.params["upload_id"],
+        "period_id": period.id,
     }
     return {"values": values, "ours": our_reviewer, "lesson": lesson}
 
