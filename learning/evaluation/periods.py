@@ -3,8 +3,6 @@ admins, and reviewers of a unit at the top of the tree (the provincial
 committee's commissions): the rules are the whole tree's."""
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date
 from typing import Any, Mapping
 
@@ -16,6 +14,7 @@ from learning.audit.models import AuditKind
 from learning.campaigns.models import Campaign
 from learning.core import db
 from learning.core.db import upsert_insert, utcnow
+from learning.core.digest import content_digest
 from learning.core.errors import DomainError
 from learning.core.permissions import Policy, Role, is_admin
 from learning.evaluation import rules as evaluation_rules
@@ -53,18 +52,13 @@ def _require_manager(actor) -> None:
         raise DomainError(_("Only administrators and reviewers of the whole tree set evaluation periods."))
 
 
-def content_hash(definition: Mapping[str, Any]) -> str:
-    canonical = json.dumps(definition, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 def rule_set_for(definition: Mapping[str, Any], by=None) -> RuleSet:
     """The RuleSet row of these rules (validated, normalised), made if no row
     has them yet: the same rules always find the same row."""
     rules, problems = evaluation_rules.validate(definition)
     if problems:
         raise RulesInvalid(problems)
-    digest = content_hash(rules)
+    digest = content_digest(rules)
     found = db.session.scalar(select(RuleSet).where(RuleSet.content_hash == digest))
     if found is None:
         db.session.execute(upsert_insert(RuleSet.__table__).values(

@@ -20,14 +20,14 @@ to SCALES; the registry is checked at import, and nothing else branches on
 a kind (the templates ask the kind for its template)."""
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from flask_babel import lazy_gettext as _l
+
+from learning.core.digest import content_digest
 
 MAX_CRITERIA = 10
 MIN_LEVELS, MAX_LEVELS = 2, 6
@@ -84,9 +84,7 @@ def percent_of(points: int, max_points: int) -> float:
 def content_hash(kind: str, definition: Mapping[str, Any]) -> str:
     """The same scale always has the same hash (keys sorted, no spaces), so an
     unchanged scale finds its row and a changed one makes a new row."""
-    canonical = json.dumps({"kind": kind, "definition": definition}, sort_keys=True, ensure_ascii=False,
-                           separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return content_digest({"kind": kind, "definition": definition})
 
 
 def _whole(text: str | None, low: int, high: int) -> int | None:
