@@ -46,7 +46,7 @@ def create():
     if unstorable_field(request.form) is not None:
         errors["name"] = str(unstorable_message(_("Name")))
     year = int(values["year"]) if values["year"].isascii() and values["year"].isdigit() \
-        and 2000 <= int(values["year"]) <= 2100 else None
+        and len(values["year"]) == 4 and 2000 <= int(values["year"]) <= 2100 else None
     if year is None:
         errors["year"] = _("The year: four digits, such as %(year)s.", year=vietnam_today().year)
     starts_on, ends_on = parse_day(values["starts_on"]), parse_day(values["ends_on"])
@@ -79,6 +79,8 @@ def save_rules(period_id: int):
     form = storable_form(request.form)
     draft = {key: (form.get(key) or "").strip()[:8] for key in _draft_of(period.rule_set.definition)}
     chosen = {int(c) for c in request.form.getlist("campaign") if c.isascii() and c.isdigit() and len(c) < 10}
+    if unstorable_field(request.form) is not None:
+        return _rules_page(period, draft, chosen, {"form": str(unstorable_message(_("This field")))}), 400
     try:
         periods.set_rules(current_user, period, _definition_of(draft), sorted(chosen))
     except periods.RulesInvalid as invalid:

@@ -11,7 +11,7 @@ differently."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import quote
 
 import pytest
@@ -30,6 +30,7 @@ from learning.core.input import (
     whole_number,
     without_unstorable,
 )
+from learning.evaluation import periods
 from learning.models import Answer, Attempt, Campaign
 from tests.conftest import PASSWORD
 from tests.web.test_study import correct_values, form_of
@@ -73,6 +74,8 @@ POST_ROUTES = {
     "jobs.again": "member",
     "roster.upload": "reviewer",
     "roster.start_import": "reviewer",
+    "evaluation.create": "admin",
+    "evaluation.save_rules": "admin",
 }
 
 NUL = "a\x00b"
@@ -107,6 +110,12 @@ def _forms(ctx) -> dict[str, dict[str, list[str]]]:
         "org_admin.merge": {"target_code": [str(ctx["tree"]["cell_b"].id)]},
         "org_admin.move_members": {"member": [str(ctx["member"].id)], "target_id": [str(ctx["tree"]["cell_b"].id)]},
         "org_admin.grant": {"person": [ctx["member"].phone], "role": ["reviewer"]},
+        "evaluation.create": {"name": ["Đánh giá năm 2026"], "year": ["2026"], "starts_on": ["01/01/2026"],
+                              "ends_on": ["31/12/2026"]},
+        "evaluation.save_rules": {"weights-completion": ["30"], "weights-on_time": ["20"], "weights-quiz_score": ["20"],
+                                  "weights-reflections": ["20"], "weights-attendance": ["10"],
+                                  "bands-excellent": ["90"], "bands-good": ["70"], "bands-completed": ["50"],
+                                  "quota-excellent_of_good": ["20"], "campaign": [str(ctx["campaign"].id)]},
     }
 
 
@@ -209,8 +218,11 @@ def walk(app, client, make_user, tree, publish_file, monkeypatch):
     today = vietnam_today()
     campaign = campaigns.create_campaign(users["reviewer"], campaigns.CampaignInput(
         "Đợt học", "", today, today + timedelta(days=30), [lesson.id], [tree["cell_a"].id]))
+    period = periods.create_period(users["admin"], "Đánh giá", today.year, date(today.year, 1, 1),
+                                   date(today.year, 12, 31))
     db.session.commit()
     return {"app": app, "client": client, "users": users, "member": users["member"], "lesson": lesson,
+            "period": period,
             "attempt": attempt, "tree": tree, "question": question, "campaign": campaign, "make_user": make_user,
             "text_question": next(q for q in attempt.version.questions if q.kind == "short_text")}
 
@@ -238,7 +250,7 @@ def _url(app, endpoint: str, ctx) -> str:
     reviewer_grant = next(g for g in ctx["users"]["reviewer"].grants if g.role == "reviewer")
     values = {"lesson_id": ctx["lesson"].id, "slug": ctx["lesson"].slug, "attempt_id": ctx["attempt"].id,
               "campaign_id": ctx["campaign"].id, "unit_id": ctx["tree"]["cell_a"].id, "member_id": ctx["member"].id,
-              "grant_id": reviewer_grant.id, "job_id": 1, "upload_id": 1}
+              "grant_id": reviewer_grant.id, "job_id": 1, "upload_id": 1, "period_id": ctx["period"].id}
     if "reflection" in ctx:
         values["answer_id"] = ctx["reflection"].id
     [rule] = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
@@ -369,10 +381,10 @@ HOSTILE_URL_VALUES = [
     {"lesson_id": INT32_MAX + 1, "number": INT32_MAX + 1, "attempt_id": INT32_MAX + 1, "campaign_id": INT32_MAX + 1,
      "unit_id": INT32_MAX + 1, "member_id": INT32_MAX + 1, "grant_id": INT32_MAX + 1, "answer_id": INT32_MAX + 1,
      "slug": "a\x00b", "code": "\x00",
-     "job_id": INT32_MAX + 1, "upload_id": INT32_MAX + 1},
+     "job_id": INT32_MAX + 1, "upload_id": INT32_MAX + 1, "period_id": INT32_MAX + 1},
     {"lesson_id": 2 ** 70, "number": 2 ** 70, "attempt_id": 2 ** 70, "campaign_id": 2 ** 70, "unit_id": 2 ** 70,
      "member_id": 2 ** 70, "grant_id": 2 ** 70, "answer_id": 2 ** 70, "slug": "\x00", "code": "vi",
-     "job_id": 2 ** 70, "upload_id": 2 ** 70},
+     "job_id": 2 ** 70, "upload_id": 2 ** 70, "period_id": 2 ** 70},
 ]
 HOSTILE_QUERY = "?q=a%00b&to=%00&from=99999999999999999999&next=/%00"
 
