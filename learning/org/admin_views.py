@@ -18,6 +18,7 @@ from learning.core.input import (
     whole_number,
 )
 from learning.core.permissions import ADMINS, REVIEWERS, Role, is_admin, requires
+from learning.org import roles
 from learning.org import units as org
 from learning.org.models import UNIT_KINDS, RoleGrant, Unit
 from learning.org.scope import outside_scope
@@ -73,7 +74,7 @@ def index():
     roots = org.reviewed_roots(current_user)
     return render_template("org/index.html", roots=roots,
                            children=org.children_with_counts([u.id for u in roots]),
-                           global_grants=org.global_grants() if is_admin(current_user) else [],
+                           global_grants=roles.global_grants() if is_admin(current_user) else [],
                            admin=is_admin(current_user), kinds=UNIT_KINDS, errors={}, form={})
 
 
@@ -109,10 +110,10 @@ def _unit_page(unit: Unit, errors: dict[str, str] | None = None, form=None, stat
     return render_template(
         "org/unit.html", unit=unit, ancestors=[(u, u.id not in hidden) for u in above],
         children=org.children_with_counts([unit.id])[unit.id], members=members, page=page, more=more,
-        member_count=org.count_members(unit), holders=org.role_holders(unit),
+        member_count=org.count_members(unit), holders=roles.role_holders(unit),
         manages=org.manages(current_user, unit), kinds=UNIT_KINDS,
         targets=[] if big else org.scope_units(current_user, SELECT_LIMIT),
-        roles=org.grantable_roles(current_user), errors=errors or {}, form=form or {},
+        roles=roles.grantable_roles(current_user), errors=errors or {}, form=form or {},
     ), status
 
 
@@ -123,7 +124,7 @@ def _refused(unit: Unit | None, which: str, error: Exception):
     if unit is None:
         roots = org.reviewed_roots(current_user)
         return render_template("org/index.html", roots=roots, children=org.children_with_counts([u.id for u in roots]),
-                               global_grants=org.global_grants() if is_admin(current_user) else [],
+                               global_grants=roles.global_grants() if is_admin(current_user) else [],
                                admin=is_admin(current_user), kinds=UNIT_KINDS, errors={which: str(error)},
                                form=form), 400
     return _unit_page(unit, errors={which: str(error)}, form=form, status=400)
@@ -237,10 +238,10 @@ def grant(unit_id: int):
     try:
         form = _checked_form()
         role = form.get("role", "")
-        if role not in org.grantable_roles(current_user):
+        if role not in roles.grantable_roles(current_user):
             raise InvalidInput(_("%(field)s: choose a role to grant.", field=_labels()["role"]), field="role")
-        person = org.find_person(current_user, form.get("person", "")[:40])
-        org.grant_role(current_user, person, role, unit)
+        person = roles.find_person(current_user, form.get("person", "")[:40])
+        roles.grant_role(current_user, person, role, unit)
     except (InvalidInput, DomainError) as error:
         return _refused(unit, "grant", error)
     return _done(_("%(person)s is now %(role)s.", person=person.full_name, role=Role.label_of(role)), unit)
@@ -250,13 +251,13 @@ def grant(unit_id: int):
 @requires(REVIEWERS)
 def revoke(grant_id: int):
     role_grant = db.session.get(RoleGrant, grant_id)
-    if role_grant is None or not org.may_revoke(current_user, role_grant):
+    if role_grant is None or not roles.may_revoke(current_user, role_grant):
         abort(404)
     unit = role_grant.unit
     person, role = role_grant.user.full_name, role_grant.role
     try:
         _checked_form()
-        org.revoke_role(current_user, role_grant)
+        roles.revoke_role(current_user, role_grant)
     except (InvalidInput, DomainError) as error:
         return _refused(unit, "grants", error)
     return _done(_("%(person)s is no longer %(role)s.", person=person, role=Role.label_of(role)), unit)

@@ -11,7 +11,7 @@ from learning.core import db
 from learning.core.errors import DomainError
 from learning.core.lifecycle import one_transaction
 from learning.core.permissions import Role
-from learning.org import accounts, units
+from learning.org import accounts, roles, units
 from learning.org.models import RoleGrant, Unit, UnitKind, User
 
 user_cli = AppGroup("user", help="Accounts.")
@@ -128,7 +128,7 @@ def org_close(unit: str) -> None:
     click.echo(_("%(unit)s is closed.", unit=closed.name))
 
 
-_ROLE_CHOICE = click.Choice([str(role) for role in units.GRANTABLE_ROLES])
+_ROLE_CHOICE = click.Choice([str(role) for role in roles.GRANTABLE_ROLES])
 
 
 @org_cli.command("grant")
@@ -139,7 +139,7 @@ _ROLE_CHOICE = click.Choice([str(role) for role in units.GRANTABLE_ROLES])
 def org_grant(person: str, role: str, unit: str | None) -> None:
     """Grant PERSON (card number or phone) a role."""
     who = _person(person)
-    _refusing(units.grant_role, who, role, _unit(unit) if unit else None)
+    _refusing(roles.grant_role, who, role, _unit(unit) if unit else None)
     click.echo(_("%(person)s is now %(role)s.", person=who.full_name, role=Role.label_of(role)))
 
 
@@ -157,5 +157,5 @@ def org_revoke(person: str, role: str, unit: str | None) -> None:
         RoleGrant.unit_id == scope.id if scope else RoleGrant.unit_id.is_(None))).first()
     if grant is None:
         raise click.ClickException(_("%(person)s does not hold this role.", person=who.full_name))
-    _refusing(units.revoke_role, grant)
+    _refusing(roles.revoke_role, grant)
     click.echo(_("%(person)s is no longer %(role)s.", person=who.full_name, role=Role.label_of(role)))

@@ -29,7 +29,6 @@ from learning.core.errors import DomainError
 from learning.core.input import is_storable, unstorable_message
 from learning.core.permissions import Role, is_admin
 from learning.org import lineage, signals
-from learning.org.accounts import find_by_login
 from learning.org.models import UNIT_KINDS, RoleGrant, Unit, User
 from learning.org.names import tidy
 from learning.org.scope import covered_units, outside_scope, reviews_unit
@@ -117,18 +116,18 @@ class OutOfScope(DomainError):
     their address names first, and answer 404 as if it did not exist.)"""
 
 
-def _require_covers(actor, unit: Unit) -> None:
+def require_covers(actor, unit: Unit) -> None:
     if not covers(actor, unit):
         raise OutOfScope(_("This unit is not among the units you review."))
 
 
 def _require_manages(actor, unit: Unit) -> None:
-    _require_covers(actor, unit)
+    require_covers(actor, unit)
     if not manages(actor, unit):
         raise DomainError(_("Only the units beneath the one you review can be moved, merged or closed."))
 
 
-def _require_open(unit: Unit, message: str) -> None:
+def require_open(unit: Unit, message: str) -> None:
     if not unit.active:
         raise DomainError(message)
 
@@ -173,8 +172,8 @@ def create_unit(actor, name: str, kind: str, parent: Unit | None, code: str | No
         if actor is not None and not is_admin(actor):
             raise DomainError(_("Only administrators can create a unit at the top of the tree."))
     else:
-        _require_covers(actor, parent)
-        _require_open(parent, _("%(unit)s is closed: nothing can be added to it.", unit=parent.name))
+        require_covers(actor, parent)
+        require_open(parent, _("%(unit)s is closed: nothing can be added to it.", unit=parent.name))
     name, code = clean_name(name), clean_code(code)
     if kind not in UNIT_KINDS:
         raise DomainError(_("Choose the kind of unit."))
@@ -188,7 +187,7 @@ def create_unit(actor, name: str, kind: str, parent: Unit | None, code: str | No
 
 def change_unit(actor, unit: Unit, name: str, code: str | None) -> Unit:
     """Rename a unit, or change its code (the reviewer's own unit included)."""
-    _require_covers(actor, unit)
+    require_covers(actor, unit)
     name, code = clean_name(name), clean_code(code, unit)
     before = {"name": unit.name, "code": unit.code}
     after = {"name": name, "code": code}
@@ -225,9 +224,9 @@ def _deepest_path(unit: Unit) -> int:
 def move_unit(actor, unit: Unit, new_parent: Unit) -> Unit:
     """Put a unit, with everything beneath it, under another parent."""
     _require_manages(actor, unit)
-    _require_covers(actor, new_parent)
-    _require_open(unit, _("%(unit)s is closed: it cannot be moved.", unit=unit.name))
-    _require_open(new_parent, _("%(unit)s is closed: nothing can be moved into it.", unit=new_parent.name))
+    require_covers(actor, new_parent)
+    require_open(unit, _("%(unit)s is closed: it cannot be moved.", unit=unit.name))
+    require_open(new_parent, _("%(unit)s is closed: nothing can be moved into it.", unit=new_parent.name))
     if new_parent.path.startswith(unit.path):
         raise DomainError(_("A unit cannot be moved under itself or under a unit beneath it."))
     if unit.parent_id == new_parent.id:
@@ -263,11 +262,11 @@ def merge_units(actor, source: Unit, target: Unit) -> Unit:
     """`source`'s members, child units and role grants move to `target`;
     `source` is closed, and kept for history."""
     _require_manages(actor, source)
-    _require_covers(actor, target)
+    require_covers(actor, target)
     if source.id == target.id:
         raise DomainError(_("Choose another unit to merge into."))
-    _require_open(source, _("%(unit)s is already closed.", unit=source.name))
-    _require_open(target, _("%(unit)s is closed: nothing can be merged into it.", unit=target.name))
+    require_open(source, _("%(unit)s is already closed.", unit=source.name))
+    require_open(target, _("%(unit)s is closed: nothing can be merged into it.", unit=target.name))
     if target.path.startswith(source.path):
         raise DomainError(_("A unit cannot be merged into a unit beneath it."))
     if _deepest_path(source) - len(source.path) + len(target.path) > MAX_PATH:
@@ -340,7 +339,7 @@ def _pass_grants(actor, source: Unit, target: Unit) -> list[dict]:
 def close_unit(actor, unit: Unit) -> Unit:
     """Close a unit that has no active member and no open unit beneath it."""
     _require_manages(actor, unit)
-    _require_open(unit, _("%(unit)s is already closed.", unit=unit.name))
+    require_open(unit, _("%(unit)s is already closed.", unit=unit.name))
     members = db.session.scalar(select(func.count()).select_from(User)
                                 .where(User.unit_id == unit.id, User.active.is_(True))) or 0
     units = db.session.scalar(select(func.count()).select_from(Unit).where(
@@ -357,8 +356,8 @@ def close_unit(actor, unit: Unit) -> Unit:
 
 def move_members(actor, member_ids: list[int], target: Unit) -> list[User]:
     """Move members to another unit; their attempts and progress stay theirs."""
-    _require_covers(actor, target)
-    _require_open(target, _("%(unit)s is closed: nobody can be moved into it.", unit=target.name))
+    require_covers(actor, target)
+    require_open(target, _("%(unit)s is closed: nobody can be moved into it.", unit=target.name))
     if not member_ids:
         raise DomainError(_("Choose at least one member to move."))
     members = list(db.session.scalars(select(User).where(User.id.in_(set(member_ids)))))
@@ -381,97 +380,6 @@ def move_members(actor, member_ids: list[int], target: Unit) -> list[User]:
     record_many(rows)
     signals.members_moved.send(None, unit_ids=[*left, target.id], member_ids=moved_ids)
     return moving
-
-
-# -- roles ------------------------------------------------------------------------------
-
-GRANTABLE_ROLES = (Role.REVIEWER, Role.EDITOR, Role.ADMIN)
-
-
-def may_grant(actor, role: str, unit: Unit | None) -> bool:
-    """Reviewer grants: admins, and reviewers for units in their subtree;
-    editor and admin grants (everywhere): admins only."""
-    if actor is None or is_admin(actor):
-        return True
-    return role == Role.REVIEWER and unit is not None and covers(actor, unit)
-
-
-def grantable_roles(actor) -> list[Role]:
-    return list(GRANTABLE_ROLES) if actor is None or is_admin(actor) else [Role.REVIEWER]
-
-
-def find_person(actor, login: str | None) -> User:
-    """A person by Party card number or phone; a reviewer finds only the
-    members of the units they review."""
-    person = find_by_login(login or "")
-    if person is None or (actor is not None and not is_admin(actor)
-                          and (person.unit is None or not covers(actor, person.unit))):
-        raise DomainError(_("Nobody among the members you can see has this Party card number or phone number."))
-    return person
-
-
-def grant_role(actor, person: User, role: str, unit: Unit | None) -> RoleGrant:
-    """Reviewer grants are for a unit's subtree; editor and admin apply
-    everywhere (they are stored without a unit)."""
-    if role not in GRANTABLE_ROLES:
-        raise DomainError(_("Choose a role to grant."))
-    if role == Role.REVIEWER:
-        if unit is None:
-            raise DomainError(_("A reviewer needs the unit they review."))
-        _require_covers(actor, unit)
-        _require_open(unit, _("%(unit)s is closed: nobody can review it.", unit=unit.name))
-    else:
-        unit = None
-    if not may_grant(actor, role, unit):
-        raise DomainError(_("Only administrators can grant the editor and administrator roles."))
-    existing = db.session.scalars(select(RoleGrant).where(
-        RoleGrant.user_id == person.id, RoleGrant.role == role,
-        RoleGrant.unit_id == unit.id if unit is not None else RoleGrant.unit_id.is_(None))).first()
-    if existing is not None:
-        raise DomainError(_("%(person)s already holds this role.", person=person.full_name))
-    grant = RoleGrant(user_id=person.id, role=str(role), unit_id=unit.id if unit else None)
-    db.session.add(grant)
-    db.session.flush()
-    record(AuditKind.ROLE_GRANTED, actor=actor, unit=unit, subject=person, object_type="role_grant",
-           object_id=grant.id, after={"role": str(role), "unit": unit.name if unit else None})
-    return grant
-
-
-def may_revoke(actor, grant: RoleGrant) -> bool:
-    return may_grant(actor, grant.role, grant.unit)
-
-
-def revoke_role(actor, grant: RoleGrant) -> None:
-    """End one grant; nothing else ends with it. Nobody revokes their own
-    last administrator or reviewer grant (they would lock themselves out)."""
-    if not may_revoke(actor, grant):
-        raise OutOfScope(_("This role is not among those you can revoke."))
-    if actor is not None and grant.user_id == actor.id:
-        others = db.session.scalar(select(func.count()).select_from(RoleGrant).where(
-            RoleGrant.user_id == actor.id, RoleGrant.role == grant.role, RoleGrant.id != grant.id)) or 0
-        if grant.role in (Role.ADMIN, Role.REVIEWER) and not others:
-            raise DomainError(_("You cannot revoke your own last %(role)s role.", role=Role.label_of(grant.role)))
-    person, unit = grant.user, grant.unit
-    record(AuditKind.ROLE_REVOKED, actor=actor, unit=unit, subject=person, object_type="role_grant",
-           object_id=grant.id, before={"role": grant.role, "unit": unit.name if unit else None})
-    if "grants" in person.__dict__ and grant in person.grants:
-        person.grants.remove(grant)  # delete-orphan: the row goes, and the loaded person forgets the role
-    else:
-        db.session.delete(grant)
-    db.session.flush()
-
-
-def role_holders(unit: Unit) -> list[RoleGrant]:
-    """The reviewer grants of this unit, in the Vietnamese order of names."""
-    return list(db.session.scalars(select(RoleGrant).join(User, User.id == RoleGrant.user_id)
-                                   .where(RoleGrant.unit_id == unit.id).order_by(User.name_key)))
-
-
-def global_grants() -> list[RoleGrant]:
-    """Editors and administrators (their roles apply everywhere)."""
-    return list(db.session.scalars(select(RoleGrant).join(User, User.id == RoleGrant.user_id)
-                                   .where(RoleGrant.role.in_([Role.EDITOR, Role.ADMIN]))
-                                   .order_by(RoleGrant.role, User.name_key)))
 
 
 # -- what the pages show ------------------------------------------------------------------
