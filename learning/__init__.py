@@ -137,7 +137,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_globals(app: Flask) -> None:
     from learning.core import permissions
-    from learning.evaluation.periods import may_manage_periods
+    from learning.evaluation.access import may_manage_periods
     from learning.lessons.authoring import KINDS
     from learning.lessons.labels import document_kind_label, question_kind_label
     from learning.lessons.models import LessonState

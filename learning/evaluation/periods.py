@@ -1,6 +1,5 @@
-"""Evaluation periods: made, their rules and campaigns set, audited. Who may:
-admins, and reviewers of a unit at the top of the tree (the provincial
-committee's commissions): the rules are the whole tree's."""
+"""Evaluation periods: made, their rules and campaigns set, audited, by
+those evaluation.access admits."""
 from __future__ import annotations
 
 from datetime import date
@@ -16,10 +15,9 @@ from learning.core import db
 from learning.core.db import upsert_insert, utcnow
 from learning.core.digest import content_digest
 from learning.core.errors import DomainError
-from learning.core.permissions import Policy, Role, is_admin
 from learning.evaluation import rules as evaluation_rules
+from learning.evaluation.access import may_manage_periods
 from learning.evaluation.models import Period, RuleSet
-from learning.org.models import RoleGrant, Unit
 
 MAX_NAME = 120
 
@@ -30,21 +28,6 @@ class RulesInvalid(DomainError):
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
         super().__init__("; ".join(errors.values()))
-
-
-def may_manage_periods(user) -> bool:
-    """Admins, and reviewers holding a grant on a unit at the top of the tree."""
-    if is_admin(user):
-        return True
-    if not user.has_role(Role.REVIEWER) or getattr(user, "id", None) is None:
-        return False
-    return db.session.scalar(select(RoleGrant.id).join(Unit, Unit.id == RoleGrant.unit_id).where(
-        RoleGrant.user_id == user.id, RoleGrant.role == Role.REVIEWER, Unit.parent_id.is_(None)).limit(1)) \
-        is not None
-
-
-# The evaluation's pages: the periods and their rules are the whole tree's.
-PERIOD_MANAGERS = Policy("period_managers", needs_sign_in=True, allows=may_manage_periods)
 
 
 def _require_manager(actor) -> None:

@@ -1,5 +1,5 @@
 """/evaluation: the evaluation periods and their rules, for admins and
-reviewers of the whole tree (periods.PERIOD_MANAGERS): the rules are the
+reviewers of the whole tree (access.PERIOD_MANAGERS): the rules are the
 whole tree's. They make periods and set their rules and campaigns."""
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from learning.core.errors import DomainError
 from learning.core.input import parse_day, storable_form, unstorable_field, unstorable_message
 from learning.core.permissions import requires
 from learning.evaluation import periods
+from learning.evaluation.access import PERIOD_MANAGERS
 from learning.evaluation.models import Period
-from learning.evaluation.periods import PERIOD_MANAGERS
 from learning.evaluation.rules import BANDED, TERMS
 
 bp = Blueprint("evaluation", __name__)

@@ -61,14 +61,10 @@ def rebuild(prefix: str | None = None) -> None:
         connection.execute(insert(ancestors), rows[start:start + 5000])
 
 
-def lines_of(unit_ids: list[int] | None):
-    """SQL: the ids of the units on the lines of these units (themselves
-    included; None: every unit on any line)."""
+def lines_of(unit_ids: list[int]):
+    """SQL: the ids of the units on the lines of these units (themselves included)."""
     ancestors = UnitAncestor.__table__
-    query = select(ancestors.c.ancestor_id).distinct()
-    if unit_ids is not None:
-        query = query.where(ancestors.c.unit_id.in_(unit_ids))
-    return query
+    return select(ancestors.c.ancestor_id).where(ancestors.c.unit_id.in_(unit_ids)).distinct()
 
 
 def resum_beneath(table, keys: tuple[str, ...], counts: tuple[str, ...], unit_ids: list[int] | None) -> None:

@@ -39,15 +39,21 @@ def not_own(actor, user_id_column):
     return user_id_column != actor.id
 
 
-def covers(user, unit_path):
-    """SQL: `unit_path` (a column or expression) lies in the user's scope."""
-    if is_admin(user):
-        return true()
+def _reviewer_grant(user, scope_condition):
+    """SQL: the user holds a reviewer grant whose unit's path meets
+    `scope_condition(path)`."""
     scope = Unit.__table__.alias("scope_unit")
     grants = RoleGrant.__table__
     return exists(select(grants.c.id).join(scope, scope.c.id == grants.c.unit_id).where(
         grants.c.user_id == user.id, grants.c.role == Role.REVIEWER, scope.c.path != "",
-        unit_path.like(scope.c.path + "%")))
+        scope_condition(scope.c)))
+
+
+def covers(user, unit_path):
+    """SQL: `unit_path` (a column or expression) lies in the user's scope."""
+    if is_admin(user):
+        return true()
+    return _reviewer_grant(user, lambda scope: unit_path.like(scope.path + "%"))
 
 
 def reaches(user, unit_path):
@@ -56,11 +62,14 @@ def reaches(user, unit_path):
     campaign, binds members they review."""
     if is_admin(user):
         return true()
-    scope = Unit.__table__.alias("scope_unit")
-    grants = RoleGrant.__table__
-    return exists(select(grants.c.id).join(scope, scope.c.id == grants.c.unit_id).where(
-        grants.c.user_id == user.id, grants.c.role == Role.REVIEWER, scope.c.path != "",
-        or_(unit_path.like(scope.c.path + "%"), and_(unit_path != "", scope.c.path.like(unit_path + "%")))))
+    return _reviewer_grant(user, lambda scope: or_(unit_path.like(scope.path + "%"),
+                                                   and_(unit_path != "", scope.path.like(unit_path + "%"))))
+
+
+def reviews_a_top_unit(user) -> bool:
+    """Holds a reviewer grant on a unit at the top of the tree (the whole
+    tree's reviewers: a provincial committee's commissions)."""
+    return bool(db.session.scalar(select(_reviewer_grant(user, lambda scope: scope.parent_id.is_(None)))))
 
 
 def reviews_unit(user, unit: Unit) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import and_, bindparam, delete, func, insert, select
+from sqlalchemy import and_, bindparam, delete, func, insert, literal, select
 
 from learning.core import db
 from learning.core.db import prebuilt, upsert_insert
@@ -28,17 +28,17 @@ def _rated(users):
 @prebuilt
 def _add_statement():
     tallies, ancestors = MemberTally.__table__, UnitAncestor.__table__
-    source = (select(ancestors.c.ancestor_id, ancestors.c.depth > 0, bindparam("delta"))
+    source = (select(ancestors.c.ancestor_id, ancestors.c.depth > 0, literal(1))
               .where(ancestors.c.unit_id == bindparam("unit")).order_by(ancestors.c.depth))
     statement = upsert_insert(tallies).from_select(["unit_id", "beneath", "members"], source)
     return statement.on_conflict_do_update(index_elements=["unit_id", "beneath"],
                                            set_={"members": tallies.c.members + statement.excluded.members})
 
 
-def add_member(user: User, delta: int = 1) -> None:
-    """Count one member more (or, with -1, fewer) in their unit and along its line."""
+def add_member(user: User) -> None:
+    """Count a new member in their unit and along its line."""
     if user.unit_id is not None and user.active and not user.exempt:
-        db.connection().execute(_add_statement(), {"unit": user.unit_id, "delta": delta})
+        db.connection().execute(_add_statement(), {"unit": user.unit_id})
 
 
 def recount(unit_ids: Iterable[int] | None) -> None:

@@ -13,7 +13,7 @@ from learning.core.permissions import (
     REVIEWERS,
     SIGNED_IN,
 )
-from learning.evaluation.periods import PERIOD_MANAGERS
+from learning.evaluation.access import PERIOD_MANAGERS
 
 EXPECTED = {
     "auth.login": PUBLIC,
