@@ -45,6 +45,11 @@ class AuditKind(LabelledEnum):
     CAMPAIGN_CHANGED = "campaign.changed", _l("campaign changed")
     PERIOD_CREATED = "evaluation.period_created", _l("evaluation period created")
     PERIOD_CHANGED = "evaluation.period_changed", _l("evaluation period's rules or campaigns changed")
+    PERIOD_COMPUTED = "evaluation.computed", _l("evaluation results computed")
+    LEVEL_DECIDED = "evaluation.decided", _l("member's level decided")
+    UNIT_LEVEL_DECIDED = "evaluation.unit_decided", _l("unit's level decided")
+    PERIOD_LOCKED = "evaluation.locked", _l("evaluation period locked")
+    PERIOD_REOPENED = "evaluation.reopened", _l("evaluation period reopened")
 
 
 # What the fields an entry's before/after hold are called on the log's page;
@@ -66,6 +71,9 @@ FIELD_LABELS = {
     "lessons": _l("lessons"), "units": _l("units"), "action": _l("action"), "campaign": _l("campaign"),
     "merged_into": _l("merged into"), "members_moved": _l("members moved"), "units_moved": _l("units moved"),
     "reviewers_moved": _l("reviewers moved"), "cell": _l("cell"),
+    "level": _l("level"), "suggested": _l("suggested level"), "members": _l("members"),
+    "lapsed": _l("confirmations lapsed"), "period": _l("period"),
+    "undecided": _l("members not yet decided"), "locked_at": _l("locked at"),
 }
 
 
@@ -76,18 +84,21 @@ def field_label(key: str) -> str:
 
 # What the stored codes among those values are called, per field. The enums
 # they come from (core's Role; org's UnitKind, review's Membership and scale
-# kinds, in the areas above this one) are mirrored here, and
+# kinds, evaluation's Level, in the areas above this one) are mirrored here, and
 # tests/web/test_audit_log.py checks that every code of theirs has a label.
 _UNIT_KINDS = {"province": _l("provincial committee"), "committee": _l("committee"),
                "grassroots": _l("grassroots organisation"), "cell": _l("cell"), "group": _l("Party group")}
 _SCALE_KINDS = {"pass_fail": _l("Pass / not pass"), "points": _l("Points"),
                 "rubric": _l("Rubric (criteria and levels)")}
+_LEVELS = {"excellent": _l("Completed tasks excellently"), "good": _l("Completed tasks well"),
+           "completed": _l("Completed tasks"), "not_completed": _l("Did not complete tasks")}
 VALUE_LABELS: dict[str, dict[str, Any]] = {
     "role": {"member": _l("member"), "reviewer": _l("reviewer"), "editor": _l("editor"), "admin": _l("admin")},
     "kind": {**_UNIT_KINDS, **_SCALE_KINDS},  # a unit's kind, or a grading scale's
     "scale": _SCALE_KINDS,
     "membership": {"full": _l("full member"), "probationary": _l("probationary member")},
     "gender": {"male": _l("male"), "female": _l("female")},
+    "level": _LEVELS, "suggested": _LEVELS,
 }
 # Fields holding True or False, shown as yes or no.
 YES_NO_FIELDS = frozenset({"active", "exempt", "passed"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, current_app, g, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, format_number, get_locale
 from sqlalchemy import inspect
 
 LANG_COOKIE = "lang"
@@ -49,7 +49,13 @@ def format_moment(value: datetime | None) -> str:
     return format_datetime(value, "dd/MM/yyyy HH:mm") if value else ""
 
 
+def format_count(value: int | None) -> str:
+    """A count as the language writes it: 150.000 in Vietnamese, 150,000 in English."""
+    return "–" if value is None else format_number(value)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["moment"] = format_moment
+    app.jinja_env.filters["number"] = format_count
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

@@ -5,13 +5,16 @@ everything beneath it), and their progress on each. One grouped query for a
 whole subtree, a row per member: a province is 150,000 rows, not 3 million.
 
 Rated members only (active, not exempt: exempt members are not rated). A
-member bound to a lesson by two campaigns of the period has it once.
+member bound to a lesson by two campaigns of the period has it once. A
+member who joined the Party (admitted_on) or was moved to their unit
+(unit_since) during the period is assigned only what fell due after that
+day: a campaign that closed before they were there is not theirs.
 Conferences do not exist yet: none is due."""
 from __future__ import annotations
 
-from sqlalchemy import and_, case, false, func, select
+from sqlalchemy import and_, case, false, func, or_, select
 
-from learning.campaigns.models import campaign_lessons, campaign_units
+from learning.campaigns.models import Campaign, campaign_lessons, campaign_units
 from learning.core import db
 from learning.evaluation.models import Period, period_campaigns
 from learning.evaluation.rules import Evidence
@@ -34,24 +37,33 @@ def _reflective_lessons(period: Period) -> list[int]:
 
 
 def _bound(period: Period, root: Unit):
-    """(user_id, lesson_id) once per member and lesson the period binds, beneath `root`."""
+    """(user_id, unit_id, lesson_id) once per member and lesson the period binds, beneath `root`."""
     users, member_unit = User.__table__, Unit.__table__.alias("member_unit")
-    assigned = Unit.__table__.alias("assigned_unit")
-    return (select(users.c.id.label("user_id"), campaign_lessons.c.lesson_id)
+    assigned, campaigns = Unit.__table__.alias("assigned_unit"), Campaign.__table__
+    return (select(users.c.id.label("user_id"), users.c.unit_id, campaign_lessons.c.lesson_id)
             .join(member_unit, member_unit.c.id == users.c.unit_id)
             .join(period_campaigns, period_campaigns.c.period_id == period.id)
+            .join(campaigns, campaigns.c.id == period_campaigns.c.campaign_id)
             .join(campaign_units, campaign_units.c.campaign_id == period_campaigns.c.campaign_id)
             .join(assigned, assigned.c.id == campaign_units.c.unit_id)
             .join(campaign_lessons, campaign_lessons.c.campaign_id == period_campaigns.c.campaign_id)
             .where(users.c.active.is_(True), users.c.exempt.is_(False), assigned.c.path != "",
                    member_unit.c.path.startswith(root.path, autoescape=True),
-                   member_unit.c.path.like(assigned.c.path + "%"))
+                   member_unit.c.path.like(assigned.c.path + "%"),
+                   or_(users.c.admitted_on.is_(None), campaigns.c.closes_on >= users.c.admitted_on),
+                   or_(users.c.unit_since.is_(None), campaigns.c.closes_on >= users.c.unit_since))
             .distinct().subquery("bound"))
 
 
 def evidence_beneath(period: Period, root: Unit) -> dict[int, Evidence]:
     """Member id → their evidence for the period, for every rated member in
     `root`'s subtree whom the period's campaigns bind to a lesson."""
+    return {user_id: evidence for user_id, _unit_id, evidence in member_evidence(period, root)}
+
+
+def member_evidence(period: Period, root: Unit) -> list[tuple[int, int, Evidence]]:
+    """(member id, their unit's id, their evidence) for every rated member in
+    `root`'s subtree whom the period's campaigns bind to a lesson, in member order."""
     bound = _bound(period, root)
     progress = LessonProgress.__table__
     reflective = _reflective_lessons(period)
@@ -61,7 +73,7 @@ def evidence_beneath(period: Period, root: Unit) -> dict[int, Evidence]:
     def count(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    query = (select(bound.c.user_id, func.count(), count(completed),
+    query = (select(bound.c.user_id, bound.c.unit_id, func.count(), count(completed),
                     count(and_(completed, progress.c.on_time.is_(True))),
                     count(progress.c.counted_percent.is_not(None)),
                     func.coalesce(func.sum(progress.c.counted_percent), 0.0),
@@ -69,8 +81,9 @@ def evidence_beneath(period: Period, root: Unit) -> dict[int, Evidence]:
                     count(and_(asks_reflection, progress.c.reflection_passed.is_(True))))
              .select_from(bound.outerjoin(progress, and_(progress.c.user_id == bound.c.user_id,
                                                          progress.c.lesson_id == bound.c.lesson_id)))
-             .group_by(bound.c.user_id))
-    return {user_id: Evidence(assigned=int(assigned), completed=int(done), on_time=int(on_time),
-                              scored=int(scored), score_sum=float(score_sum), reflections_due=int(due),
-                              reflections_passed=int(passed))
-            for user_id, assigned, done, on_time, scored, score_sum, due, passed in db.session.execute(query)}
+             .group_by(bound.c.user_id, bound.c.unit_id).order_by(bound.c.user_id))
+    return [(user_id, unit_id, Evidence(assigned=int(assigned), completed=int(done), on_time=int(on_time),
+                                        scored=int(scored), score_sum=float(score_sum), reflections_due=int(due),
+                                        reflections_passed=int(passed)))
+            for user_id, unit_id, assigned, done, on_time, scored, score_sum, due, passed
+            in db.session.execute(query)]

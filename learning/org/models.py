@@ -107,6 +107,9 @@ class User(Base):
     membership: Mapped[str] = mapped_column(String(20), default="full")  # full | probationary
     exempt: Mapped[bool] = mapped_column(default=False)  # miễn sinh hoạt: not rated
     admitted_on: Mapped[date | None]  # ngày vào Đảng
+    # The day they were moved to their current unit (None: there from the
+    # start): the evaluation assigns them only what fell due after it.
+    unit_since: Mapped[date | None]
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -24,6 +24,7 @@ from sqlalchemy import and_, case, func, literal, select, update
 
 from learning.audit.log import changes, entry_values, record, record_many
 from learning.audit.models import AuditKind
+from learning.core.clock import vietnam_today
 from learning.core import db
 from learning.core.errors import DomainError
 from learning.core.input import is_storable, unstorable_message
@@ -373,7 +374,7 @@ def move_members(actor, member_ids: list[int], target: Unit) -> list[User]:
     left = sorted({m.unit_id for m in moving})
     moved_ids = [m.id for m in moving]
     db.session.flush()
-    db.session.execute(update(User).where(User.id.in_(moved_ids)).values(unit_id=target.id)
+    db.session.execute(update(User).where(User.id.in_(moved_ids)).values(unit_id=target.id, unit_since=vietnam_today())
                        .execution_options(synchronize_session=False))
     for member in moving:
         db.session.expire(member)

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, func, insert, select, text, update
 
 from learning.audit.log import entry_values, record, record_many
 from learning.audit.models import AuditKind
+from learning.core.clock import vietnam_today
 from learning.core import db
 from learning.core.db import utcnow
 from learning.core.permissions import Role
@@ -109,6 +110,9 @@ def apply(outcomes: list[Outcome], actor, all_units: dict[int, UnitInfo], filena
     # counts their progress (the roll-ups, study.rollups) is recomputed for
     # the units they left and joined, as when members are moved.
     shifted = [o for o in updated if "unit_id" in o.changes or "exempt" in o.changes]
+    moved_cell = [o.member_id for o in shifted if "unit_id" in o.changes]
+    for start in range(0, len(moved_cell), CHUNK):
+        conn.execute(update(User).where(User.id.in_(moved_cell[start:start + CHUNK])).values(unit_since=vietnam_today()))
     if shifted:
         members_moved.send(None, unit_ids=sorted({unit_id for o in shifted for unit_id in (
             o.changes.get("unit_id", (o.after["unit_id"], o.after["unit_id"]))) if unit_id is not None}),

@@ -1,0 +1,158 @@
+"""Computing a period's results: every rated member's study criterion
+(evidence.member_evidence, scored by scoring.evaluate under the period's
+rule set) and every unit's, the sum of its members' evidence beneath it.
+
+What a computation replaces and what it keeps: the evidence, points,
+suggestions and explanations are written afresh; reviewers' decisions are
+kept, except a confirmation whose suggestion has since changed (it
+confirmed a level the data no longer suggests: it lapses, and the reviewer
+decides again). Members no longer rated (moved out, exempt now) lose their
+row. From the same data and rules, computing again gives the same results.
+
+Run as a background job (jobs.EvaluationCompute): a province is 150,000
+members, read in one grouped query and written in chunks."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Callable
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, insert, select
+
+from learning.audit.log import record
+from learning.audit.models import AuditKind
+from learning.core import db
+from learning.core.db import utcnow
+from learning.core.errors import DomainError
+from learning.evaluation.evidence import member_evidence
+from learning.evaluation.models import LEVEL_COLUMNS, MemberResult, Period, UnitResult
+from learning.evaluation.rules import Evidence
+from learning.evaluation.scoring import Result, evaluate
+from learning.org.models import Unit
+
+CHUNK = 2000
+EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
+DECISION_FIELDS = ("decided", "decided_on", "reason", "decided_by_id", "decided_at")
+Progress = Callable[[int, int, str], None]
+
+
+def explanation_of(result: Result) -> dict[str, Any]:
+    """What a person reads beside the points: each term's share and points,
+    the terms left out, the threshold that gave the level."""
+    return {"parts": [{"term": p.term, "part": p.share.part, "whole": p.share.whole, "weight": p.weight,
+                       "points": p.points} for p in result.parts],
+            "left_out": list(result.left_out), "threshold": result.threshold}
+
+
+@dataclass
+class _Sums:
+    """A unit's rated members beneath it, summed as the unit's evidence."""
+    members: int = 0
+    members_complete: int = 0
+    members_on_time: int = 0
+    excellent: int = 0
+    good: int = 0
+    completed_tasks: int = 0
+    not_completed: int = 0
+    undecided: int = 0
+
+    def __post_init__(self):
+        self.evidence = dict.fromkeys(EVIDENCE_FIELDS, 0)
+
+    def add(self, evidence: Evidence, level: str | None, decided: bool) -> None:
+        for name in EVIDENCE_FIELDS:
+            self.evidence[name] += getattr(evidence, name)
+        if level is None:
+            return
+        self.members += 1
+        self.members_complete += evidence.completed >= evidence.assigned
+        self.members_on_time += evidence.on_time >= evidence.assigned
+        column = LEVEL_COLUMNS[level]
+        setattr(self, column, getattr(self, column) + 1)
+        self.undecided += not decided
+
+
+def _kept_decision(old: dict[str, Any] | None, suggested: str | None) -> dict[str, Any] | None:
+    """The decision a new computation keeps: an override stays; a
+    confirmation only while the suggestion it confirmed stands."""
+    if old is None or old["decided"] is None:
+        return None
+    confirmed = old["decided"] == old["decided_on"]
+    if confirmed and suggested != old["decided_on"]:
+        return None
+    return old
+
+
+def _decisions(model, period_id: int) -> dict[int, dict[str, Any]]:
+    key = model.user_id if model is MemberResult else model.unit_id
+    columns = [getattr(model, name) for name in DECISION_FIELDS]
+    return {row[0]: dict(zip(DECISION_FIELDS, row[1:]))
+            for row in db.session.execute(select(key, *columns).where(model.period_id == period_id,
+                                                                      model.decided.is_not(None)))}
+
+
+def _line(path: str) -> list[int]:
+    """The unit ids of a path ("/1/5/20/"), top first: the unit and those above it."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def compute(period: Period, actor=None, progress: Progress | None = None,
+            before_writing: Callable[[], None] | None = None) -> dict[str, int]:
+    """Compute the period's results for the whole tree (see the module's
+    docstring); the counts of what it did."""
+    if period.locked:
+        raise DomainError(_("This period is locked: its results can no longer change."))
+    report = progress or (lambda done, total, step: None)
+    rules, rule_set_id = period.rule_set.definition, period.rule_set_id
+    report(0, 0, "reading")
+    tops = list(db.session.scalars(select(Unit).where(Unit.parent_id.is_(None), Unit.path != "")
+                                   .order_by(Unit.path)))
+    rows = [row for top in tops for row in member_evidence(period, top)]
+    paths = dict(db.session.execute(select(Unit.id, Unit.path).where(Unit.path != "")).all())
+    old_members, old_units = _decisions(MemberResult, period.id), _decisions(UnitResult, period.id)
+    if before_writing is not None:
+        before_writing()
+    db.session.execute(delete(MemberResult).where(MemberResult.period_id == period.id))
+    db.session.execute(delete(UnitResult).where(UnitResult.period_id == period.id))
+    now = utcnow()
+    sums: dict[int, _Sums] = defaultdict(_Sums)
+    lapsed = kept = 0
+    for start in range(0, len(rows), CHUNK):
+        chunk = []
+        for user_id, unit_id, evidence in rows[start:start + CHUNK]:
+            result = evaluate(evidence, rules)
+            suggested = result.level.value if result.level else None
+            old = old_members.get(user_id)
+            decision = _kept_decision(old, suggested)
+            lapsed += old is not None and decision is None
+            kept += decision is not None
+            chunk.append({"period_id": period.id, "user_id": user_id, "unit_id": unit_id,
+                          "rule_set_id": rule_set_id, **asdict(evidence), "points": result.points,
+                          "suggested": suggested, "explanation": explanation_of(result), "computed_at": now,
+                          **(decision or dict.fromkeys(DECISION_FIELDS))})
+            level = decision["decided"] if decision else suggested
+            for line_unit in _line(paths.get(unit_id, "")):
+                sums[line_unit].add(evidence, level, decision is not None)
+        db.session.execute(insert(MemberResult.__table__), chunk)
+        report(start + len(chunk), len(rows), "writing")
+    unit_rows = []
+    for unit_id, summed in sorted(sums.items()):
+        evidence = Evidence(**summed.evidence)
+        result = evaluate(evidence, rules)
+        suggested = result.level.value if result.level else None
+        decision = _kept_decision(old_units.get(unit_id), suggested)
+        counts = {name: getattr(summed, name) for name in (
+            "members", "members_complete", "members_on_time", *LEVEL_COLUMNS.values(), "undecided")}
+        unit_rows.append({"period_id": period.id, "unit_id": unit_id, "rule_set_id": rule_set_id,
+                          **summed.evidence, **counts, "points": result.points, "suggested": suggested,
+                          "explanation": explanation_of(result), "computed_at": now,
+                          **(decision or dict.fromkeys(DECISION_FIELDS))})
+    for start in range(0, len(unit_rows), CHUNK):
+        db.session.execute(insert(UnitResult.__table__), unit_rows[start:start + CHUNK])
+    period.computed_at, period.computed_rule_set_id = now, rule_set_id
+    db.session.flush()
+    counts = {"members": len(rows), "units": len(unit_rows), "kept": kept, "lapsed": lapsed}
+    record(AuditKind.PERIOD_COMPUTED, actor=actor, object_type="evaluation_period", object_id=period.id,
+           after={"period": period.name, "members": len(rows), "units": len(unit_rows), "lapsed": lapsed})
+    return counts
