@@ -210,7 +210,7 @@ def test_a_member_moved_in_the_year_is_assigned_only_what_fell_due_after(year, t
     period = year["period"]
     admin = year["admin"]
     today = vietnam_today()
-    early = publish_file()
+    early = publish_file("05-ct-tw-2016.md")
     campaigns.create_campaign(admin, CampaignInput("Đợt đầu năm", "", date(today.year, 1, 2), today - timedelta(days=2),
                                                    [early.id], [tree["cell_b"].id]))
     db.session.commit()
