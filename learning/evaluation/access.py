@@ -1,9 +1,14 @@
 """Who reaches the evaluation: its periods and rules are the whole tree's,
-so admins and reviewers of a unit at the top of the tree (org.scope)."""
+so admins and reviewers of a unit at the top of the tree (org.scope) set
+them; every reviewer reads the results of their own units."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from learning.core import db
 from learning.core.permissions import Policy, Role, is_admin
-from learning.org.scope import reviews_a_top_unit
+from learning.org.models import Unit
+from learning.org.scope import covers, reviews_a_top_unit
 
 
 def may_manage_periods(user) -> bool:
@@ -15,3 +20,8 @@ def may_manage_periods(user) -> bool:
 
 
 PERIOD_MANAGERS = Policy("period_managers", needs_sign_in=True, allows=may_manage_periods)
+
+
+def unit_in_scope(user, unit_id: int) -> Unit | None:
+    """The unit, if the person reviews it (None: outside their units, a 404)."""
+    return db.session.scalars(select(Unit).where(Unit.id == unit_id, covers(user, Unit.path))).first()
