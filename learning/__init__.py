@@ -101,10 +101,11 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Each area brings its blueprint(s); their names (auth, learn, quiz, edit,
-    campaigns, members, grading, scales, audit, activation, follow, misc, org_admin) are the URL
+    campaigns, members, grading, scales, audit, activation, follow, misc, org_admin, evaluation, evaluation_results) are the URL
     names' prefixes templates and tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
+    from learning.evaluation import results_views as evaluation_results
     from learning.evaluation import views as evaluation
     from learning.jobs import views as jobs
     from learning.lessons import views as lessons
@@ -133,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit.bp)
     app.register_blueprint(follow_up.bp, url_prefix="/follow-up")
     app.register_blueprint(evaluation.bp, url_prefix="/evaluation")
+    app.register_blueprint(evaluation_results.bp, url_prefix="/evaluation")
 
 
 def _register_template_globals(app: Flask) -> None:

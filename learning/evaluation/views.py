@@ -1,6 +1,8 @@
-"""/evaluation: the evaluation periods and their rules, for admins and
-reviewers of the whole tree (access.PERIOD_MANAGERS): the rules are the
-whole tree's. They make periods and set their rules and campaigns."""
+"""/evaluation: the evaluation periods. Every reviewer sees the periods and
+where each stands; admins and reviewers of the whole tree
+(access.PERIOD_MANAGERS) make periods, set their rules and campaigns,
+compute the results and lock them: the rules are the whole tree's. An
+admin reopens a locked period. The results themselves: results_views."""
 from __future__ import annotations
 
 from datetime import date
@@ -15,20 +17,28 @@ from learning.core import db
 from learning.core.clock import vietnam_today
 from learning.core.errors import DomainError
 from learning.core.input import parse_day, storable_form, unstorable_field, unstorable_message
-from learning.core.permissions import requires
-from learning.evaluation import periods
-from learning.evaluation.access import PERIOD_MANAGERS
+from learning.core.permissions import ADMINS, REVIEWERS, requires
+from learning.evaluation import decisions, periods
+from learning.evaluation import jobs as _jobs  # noqa: F401  (registers the computation's job kind)
+from learning.evaluation.access import PERIOD_MANAGERS, may_manage_periods, top_units
 from learning.evaluation.models import Period
 from learning.evaluation.rules import BANDED, TERMS
+from learning.jobs import queue
+from learning.jobs.models import Job
 
 bp = Blueprint("evaluation", __name__)
 
 
 @bp.route("/")
-@requires(PERIOD_MANAGERS)
+@requires(REVIEWERS)
 def index():
+    return _index_page(_new_period_defaults(), {})
+
+
+def _index_page(form: dict[str, str], errors: dict[str, str], status: int = 200):
     found = list(db.session.scalars(select(Period).order_by(Period.year.desc(), Period.id.desc())))
-    return render_template("evaluation/index.html", periods=found, form=_new_period_defaults(), errors={})
+    return render_template("evaluation/index.html", periods=found, form=form, errors=errors,
+                           manages=may_manage_periods(current_user)), status
 
 
 def _new_period_defaults() -> dict[str, str]:
@@ -61,8 +71,7 @@ def create():
         else:
             flash(_("Evaluation period created: check its rules and campaigns."), "success")
             return redirect(url_for("evaluation.rules", period_id=period.id))
-    found = list(db.session.scalars(select(Period).order_by(Period.year.desc(), Period.id.desc())))
-    return render_template("evaluation/index.html", periods=found, form=values, errors=errors), 400
+    return _index_page(values, errors, 400)
 
 
 @bp.route("/periods/<int:period_id>/rules")
@@ -91,6 +100,57 @@ def save_rules(period_id: int):
         flash(_("The period's rules are saved."), "success")
         return redirect(url_for("evaluation.rules", period_id=period.id))
     return _rules_page(period, draft, chosen, errors), 400
+
+
+@bp.route("/periods/<int:period_id>")
+@requires(REVIEWERS)
+def period(period_id: int):
+    return _period_page(_period(period_id))
+
+
+def _period_page(found: Period, error: str = "", status: int = 200):
+    job = db.session.get(Job, found.compute_job_id) if found.compute_job_id else None
+    return render_template("evaluation/period.html", period=found, units=top_units(current_user), job=job,
+                           manages=may_manage_periods(current_user), error=error,
+                           rules_changed=found.computed_at is not None
+                           and found.computed_rule_set_id != found.rule_set_id), status
+
+
+@bp.route("/periods/<int:period_id>/compute", methods=["POST"])
+@requires(PERIOD_MANAGERS)
+def compute(period_id: int):
+    found = _period(period_id)
+    if found.locked:
+        return _period_page(found, _("This period is locked: its results can no longer change."), 400)
+    job = queue.enqueue("evaluation.compute", {"period_id": found.id}, current_user)
+    found.compute_job_id = job.id
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
+@bp.route("/periods/<int:period_id>/lock", methods=["POST"])
+@requires(PERIOD_MANAGERS)
+def lock(period_id: int):
+    found = _period(period_id)
+    try:
+        decisions.lock(current_user, found)
+    except DomainError as refused:
+        return _period_page(found, str(refused), 400)
+    flash(_("The period is locked: its results no longer change."), "success")
+    return redirect(url_for("evaluation.period", period_id=found.id))
+
+
+@bp.route("/periods/<int:period_id>/reopen", methods=["POST"])
+@requires(ADMINS)
+def reopen(period_id: int):
+    found = _period(period_id)
+    if unstorable_field(request.form) is not None:
+        return _period_page(found, str(unstorable_message(_("Reason"))), 400)
+    try:
+        decisions.reopen(current_user, found, request.form.get("reason", ""))
+    except DomainError as refused:
+        return _period_page(found, str(refused), 400)
+    flash(_("The period is open again: results may be decided and computed anew."), "success")
+    return redirect(url_for("evaluation.period", period_id=found.id))
 
 
 def _period(period_id: int) -> Period:

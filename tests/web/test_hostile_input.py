@@ -31,6 +31,7 @@ from learning.core.input import (
     without_unstorable,
 )
 from learning.evaluation import periods
+from learning.evaluation.compute import compute
 from learning.models import Answer, Attempt, Campaign
 from tests.conftest import PASSWORD
 from tests.web.test_study import correct_values, form_of
@@ -76,6 +77,12 @@ POST_ROUTES = {
     "roster.start_import": "reviewer",
     "evaluation.create": "admin",
     "evaluation.save_rules": "admin",
+    "evaluation.compute": "admin",
+    "evaluation.lock": "admin",
+    "evaluation.reopen": "admin",
+    "evaluation_results.unit_decision": "admin",
+    "evaluation_results.confirm_members": "reviewer",
+    "evaluation_results.member_decision": "reviewer",
 }
 
 NUL = "a\x00b"
@@ -116,6 +123,9 @@ def _forms(ctx) -> dict[str, dict[str, list[str]]]:
                                   "weights-reflections": ["20"], "weights-attendance": ["10"],
                                   "bands-excellent": ["90"], "bands-good": ["70"], "bands-completed": ["50"],
                                   "quota-excellent_of_good": ["20"], "campaign": [str(ctx["campaign"].id)]},
+        "evaluation.reopen": {"reason": ["Chi bộ báo cáo thiếu"]},
+        "evaluation_results.unit_decision": {"level": ["good"], "reason": ["Có tiến bộ"]},
+        "evaluation_results.member_decision": {"level": ["good"], "reason": ["Tích cực"]},
     }
 
 
@@ -220,6 +230,8 @@ def walk(app, client, make_user, tree, publish_file, monkeypatch):
         "Đợt học", "", today, today + timedelta(days=30), [lesson.id], [tree["cell_a"].id]))
     period = periods.create_period(users["admin"], "Đánh giá", today.year, date(today.year, 1, 1),
                                    date(today.year, 12, 31))
+    periods.set_rules(users["admin"], period, period.rule_set.definition, [campaign.id])
+    compute(period)  # the results the decisions act on
     db.session.commit()
     return {"app": app, "client": client, "users": users, "member": users["member"], "lesson": lesson,
             "period": period,
@@ -250,7 +262,8 @@ def _url(app, endpoint: str, ctx) -> str:
     reviewer_grant = next(g for g in ctx["users"]["reviewer"].grants if g.role == "reviewer")
     values = {"lesson_id": ctx["lesson"].id, "slug": ctx["lesson"].slug, "attempt_id": ctx["attempt"].id,
               "campaign_id": ctx["campaign"].id, "unit_id": ctx["tree"]["cell_a"].id, "member_id": ctx["member"].id,
-              "grant_id": reviewer_grant.id, "job_id": 1, "upload_id": 1, "period_id": ctx["period"].id}
+              "grant_id": reviewer_grant.id, "job_id": 1, "upload_id": 1, "period_id": ctx["period"].id,
+              "user_id": ctx["member"].id}
     if "reflection" in ctx:
         values["answer_id"] = ctx["reflection"].id
     [rule] = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
@@ -381,10 +394,10 @@ HOSTILE_URL_VALUES = [
     {"lesson_id": INT32_MAX + 1, "number": INT32_MAX + 1, "attempt_id": INT32_MAX + 1, "campaign_id": INT32_MAX + 1,
      "unit_id": INT32_MAX + 1, "member_id": INT32_MAX + 1, "grant_id": INT32_MAX + 1, "answer_id": INT32_MAX + 1,
      "slug": "a\x00b", "code": "\x00",
-     "job_id": INT32_MAX + 1, "upload_id": INT32_MAX + 1, "period_id": INT32_MAX + 1},
+     "job_id": INT32_MAX + 1, "upload_id": INT32_MAX + 1, "period_id": INT32_MAX + 1, "user_id": INT32_MAX + 1},
     {"lesson_id": 2 ** 70, "number": 2 ** 70, "attempt_id": 2 ** 70, "campaign_id": 2 ** 70, "unit_id": 2 ** 70,
      "member_id": 2 ** 70, "grant_id": 2 ** 70, "answer_id": 2 ** 70, "slug": "\x00", "code": "vi",
-     "job_id": 2 ** 70, "upload_id": 2 ** 70, "period_id": 2 ** 70},
+     "job_id": 2 ** 70, "upload_id": 2 ** 70, "period_id": 2 ** 70, "user_id": 2 ** 70},
 ]
 HOSTILE_QUERY = "?q=a%00b&to=%00&from=99999999999999999999&next=/%00"
 

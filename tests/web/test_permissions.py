@@ -85,7 +85,17 @@ EXPECTED = {
     "follow.index": REVIEWERS,
     "follow.campaign": REVIEWERS,
     "follow.lagging": REVIEWERS,
-    "evaluation.index": PERIOD_MANAGERS,
+    "evaluation.index": REVIEWERS,
+    "evaluation.period": REVIEWERS,
+    "evaluation.compute": PERIOD_MANAGERS,
+    "evaluation.lock": PERIOD_MANAGERS,
+    "evaluation.reopen": ADMINS,
+    "evaluation_results.unit": REVIEWERS,
+    "evaluation_results.unit_decision": REVIEWERS,
+    "evaluation_results.confirm_members": REVIEWERS,
+    "evaluation_results.member": REVIEWERS,
+    "evaluation_results.member_decision": REVIEWERS,
+    "evaluation_results.mine": SIGNED_IN,
     "evaluation.create": PERIOD_MANAGERS,
     "evaluation.rules": PERIOD_MANAGERS,
     "evaluation.save_rules": PERIOD_MANAGERS,
@@ -107,7 +117,7 @@ def test_every_route_declares_the_expected_policy(app):
 def _routes(app, lesson):
     values = {"lesson_id": lesson.id, "number": 1, "slug": lesson.slug, "code": "vi", "attempt_id": 1,
               "campaign_id": 1, "unit_id": 999_999, "member_id": 1, "grant_id": 999_999, "answer_id": 1,
-              "job_id": 1, "upload_id": 1, "period_id": 1}
+              "job_id": 1, "upload_id": 1, "period_id": 1, "user_id": 1}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue

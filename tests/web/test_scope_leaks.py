@@ -18,6 +18,8 @@ from learning.core import db
 from learning.core.clock import vietnam_today
 from learning.core.permissions import Role
 from learning.evaluation import periods
+from learning.evaluation.compute import compute
+from learning.evaluation.models import MemberResult
 from learning.lessons.authoring import KINDS
 from learning.org import units as org
 from learning.org.roster import operations as roster
@@ -29,6 +31,9 @@ from learning.study.submission import answer_by_form
 # their own tests) and public pages are not reviewers' routes.
 MEMBER_OWN = {"learn", "quiz", "auth", "misc", "edit"}
 SECRET_NAMES = ("Đảng Viên Bên Kia", "Chi bộ Bên Kia", "Đảng bộ Bên Kia", "Đợt Học Bên Kia")
+# An evaluation period is the whole tree's: every reviewer opens its page,
+# which lists only their own units (the names above must still not show).
+WHOLE_TREE = {"evaluation.period"}
 
 
 @pytest.fixture
@@ -55,8 +60,12 @@ def two_subtrees(app, tree, make_user, publish_file):
                                     "Đảng Viên Bên Kia,79880001,BK-1,Chính thức\n".encode())
     db.session.commit()
     our_reviewer = make_user("reviewer", unit=tree["grassroots"], name="Bí Thư Bên Này")
-    period = periods.create_period(None, "Đánh giá năm", 2026, date(2026, 1, 1), date(2026, 12, 31))
+    today = vietnam_today()
+    period = periods.create_period(None, "Đánh giá năm", today.year, date(today.year, 1, 1),
+                                   date(today.year, 12, 31))
+    compute(period)  # their member's result and their units' are what the walk must not reach
     db.session.commit()
+    assert db.session.get(MemberResult, (period.id, their_member.id)) is not None
     # Every URL argument a reviewers' route takes, pointing into their subtree.
     values = {
         "unit_id": their_cell.id, "member_id": their_member.id, "user_id": their_member.id,
@@ -104,7 +113,9 @@ def test_a_reviewer_of_another_organisation_reaches_nothing_of_it(app, client, l
             response = client.open(url, method=method, data={"reason": "x", "comment": "x", "name": "x"})
             body = response.get_data().decode("utf-8", "replace")  # a sample .xlsx is binary
             walked += 1
-            if rule.arguments and method == "GET":
+            if rule.endpoint in WHOLE_TREE:
+                assert response.status_code == 200, f"GET {url} gave {response.status_code}"
+            elif rule.arguments and method == "GET":
                 assert response.status_code in (403, 404), f"GET {url} gave {response.status_code}"
             elif method == "POST":
                 assert response.status_code in (400, 403, 404), f"POST {url} gave {response.status_code}"
