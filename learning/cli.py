@@ -31,6 +31,7 @@ def demo_command() -> None:
     if db.session.scalar(select(func.count()).select_from(Lesson)):
         demo.load_demo_campaigns(vietnam_today())
         demo.load_demo_study()
+        demo.load_demo_period(vietnam_today())
     click.echo(_("Demo organisation loaded."))
 
 
@@ -55,6 +56,7 @@ def setup_command(with_demo: bool) -> None:
         demo.load_demo_organisation()
         demo.load_demo_campaigns(vietnam_today())
         demo.load_demo_study()
+        demo.load_demo_period(vietnam_today())
         click.echo(_("Demo organisation loaded."))
 
 

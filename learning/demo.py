@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from learning.campaigns.operations import CampaignInput, create_campaign
 from learning.core import db
+from learning.evaluation.periods import create_period
 from learning.lessons.authoring import KINDS
 from learning.lessons.models import Lesson
 from learning.org import accounts
@@ -112,9 +113,20 @@ def load_demo_campaigns(today: date) -> None:
         ids("366-QĐ/TW"), [province.id]))
 
 
+def load_demo_period(today: date) -> None:
+    """This year's evaluation period, with the default rules and the campaigns
+    closing this year: the province's reviewer computes it (README's tour)."""
+    admin = accounts.find_by_login(ADMIN_PHONE)
+    create_period(admin, f"Đánh giá, xếp loại năm {today.year}", today.year, date(today.year, 1, 1),
+                  date(today.year, 12, 31))
+
+
 # How far each demo member got, by member number in the cell (1 is the
 # secretary): a dashboard with something in every column, cells that differ.
 _STUDY_BY_MEMBER = {1: "complete", 2: "complete", 3: "complete", 4: "failed", 5: "read", 6: "opened"}
+# Who studies every lesson of both campaigns, by the same numbering.
+_KEEN_MEMBERS = {2, 3}
+_KEEN_LESSONS = ("68-NQ/TW", "66-NQ/TW", "366-QĐ/TW")
 _REFLECTION_TEXT = " ".join([
     "Điều tôi tâm đắc nhất là yêu cầu đổi mới tư duy, coi khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số",
     "là đột phá quan trọng hàng đầu để phát triển lực lượng sản xuất hiện đại. Nghị quyết đặt người dân và doanh",
@@ -136,12 +148,16 @@ def load_demo_study() -> None:
         return
     version = lesson.versions[-1]
     cells = db.session.scalars(select(Unit).where(Unit.kind == "cell", Unit.path.like("/%")).order_by(Unit.id))
+    others = list(db.session.scalars(select(Lesson).where(Lesson.doc_number.in_(_KEEN_LESSONS))))
     for cell_index, cell in enumerate(cells):
         members = db.session.scalars(select(User).where(User.unit_id == cell.id).order_by(User.id)).all()
         for number, member in enumerate(members, start=1):
             how_far = _STUDY_BY_MEMBER.get(number + cell_index)  # each cell a little behind the one before
             if how_far is not None:
                 _study(member, lesson, version, how_far)
+            if number + cell_index in _KEEN_MEMBERS:  # a few study everything: the evaluation has all four levels
+                for other in others:
+                    _study(member, other, other.versions[-1], "complete")
 
 
 def _study(member: User, lesson: Lesson, version, how_far: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from learning.core import db
@@ -17,6 +18,9 @@ from learning.org.models import Unit, UnitKind, User
 from learning.org.scope import covers
 
 LEVELS = tuple(Level)
+# The levels in a table's narrow columns; the full words stay in the rows' own pages.
+SHORT_LEVELS = {"excellent": _l("Excellent"), "good": _l("Good"), "completed": _l("Completed"),
+                "not_completed": _l("Not completed")}
 MEMBERS_SHOWN = 200  # a cell has tens of members; a unit with more shows its first ones, then a search
 
 

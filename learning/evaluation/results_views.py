@@ -64,7 +64,8 @@ def unit(period_id: int, unit_id: int):
 def _unit_page(period: Period, found: Unit, error: str = "", typed: dict | None = None, status: int = 200):
     page = pages.unit_page(current_user, period, found)
     may_decide = page.result is not None and decisions.may_decide_unit(current_user, found)
-    return render_template("evaluation/unit.html", page=page, levels=pages.LEVELS, may_decide=may_decide,
+    return render_template("evaluation/unit.html", page=page, levels=pages.LEVELS, short=pages.SHORT_LEVELS,
+                           may_decide=may_decide,
                            level_counts=pages.level_counts, explained=pages.explained,
                            left_out=pages.left_out_labels, error=error,
                            typed=typed or {}, decider=pages.decider_name(page.result.decided_by_id)

@@ -24,8 +24,8 @@ from sqlalchemy import and_, case, func, literal, select, update
 
 from learning.audit.log import changes, entry_values, record, record_many
 from learning.audit.models import AuditKind
-from learning.core.clock import vietnam_today
 from learning.core import db
+from learning.core.clock import vietnam_today
 from learning.core.errors import DomainError
 from learning.core.input import is_storable, unstorable_message
 from learning.core.permissions import Role, is_admin

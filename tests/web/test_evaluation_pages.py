@@ -11,7 +11,6 @@ from learning.core import db
 from learning.evaluation.models import MemberResult, Period
 from learning.jobs.models import Job, JobStatus
 from tests.web.test_dashboards import _complete
-from tests.web.test_evaluation_results import year  # noqa: F401  (the fixture)
 
 
 def _text(response) -> str:

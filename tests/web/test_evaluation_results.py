@@ -20,42 +20,8 @@ from learning.evaluation.models import MemberResult, UnitResult
 from learning.org import units as org
 from learning.org.scope import OwnRecord
 from learning.org.units import OutOfScope
+from tests.web.conftest import campaigns_of
 from tests.web.test_dashboards import _complete
-
-
-@pytest.fixture
-def year(tree, make_user, publish_file):
-    """One campaign for the province, two lessons. Cell A: An completes both,
-    Bình one, Cường none; cell B: Em completes both. Rules: 50/50 completion
-    and on time; bands 90 / 70 / 50."""
-    first, second = publish_file("366-qd-tw-2025.md"), publish_file("57-nq-tw-2024.md")
-    admin = make_user(role="admin", name="Quản Trị", member_of=None)
-    today = vietnam_today()
-    campaigns.create_campaign(admin, CampaignInput("Học tập năm", "", date(today.year, 1, 2), today + timedelta(days=3),
-                                                   [first.id, second.id], [tree["province"].id]))
-    period = periods.create_period(admin, "Đánh giá năm", today.year, date(today.year, 1, 1),
-                                   date(today.year, 12, 31))
-    periods.set_rules(admin, period, {"weights": {"completion": 50, "on_time": 50, "quiz_score": 0,
-                                                  "reflections": 0, "attendance": 0},
-                                      "bands": {"excellent": 90, "good": 70, "completed": 50},
-                                      "quota": {"excellent_of_good": 20}}, [c.id for c in campaigns_of()])
-    db.session.commit()
-    people = {name: make_user(name=full, member_of=tree[cell]) for name, full, cell in (
-        ("an", "Nguyễn Văn An", "cell_a"), ("binh", "Lê Thị Bình", "cell_a"), ("cuong", "Phạm Văn Cường", "cell_a"),
-        ("em", "Đỗ Thị Em", "cell_b"))}
-    for name, lessons in (("an", [first, second]), ("binh", [first]), ("em", [first, second])):
-        for lesson in lessons:
-            _complete(people[name], lesson)
-    secretary = make_user(role="reviewer", unit=tree["cell_a"], name="Bí Thư A", member_of=tree["cell_a"])
-    committee = make_user(role="reviewer", unit=tree["grassroots"], name="Đảng Ủy Xã", member_of=None)
-    db.session.commit()
-    return {"period": period, "admin": admin, "secretary": secretary, "committee": committee,
-            "lessons": (first, second), **people}
-
-
-def campaigns_of():
-    from learning.campaigns.models import Campaign
-    return list(db.session.scalars(select(Campaign)))
 
 
 def _member(period, user) -> MemberResult:

@@ -12,8 +12,8 @@ from sqlalchemy import bindparam, func, insert, select, text, update
 
 from learning.audit.log import entry_values, record, record_many
 from learning.audit.models import AuditKind
-from learning.core.clock import vietnam_today
 from learning.core import db
+from learning.core.clock import vietnam_today
 from learning.core.db import utcnow
 from learning.core.permissions import Role
 from learning.org import tallies
