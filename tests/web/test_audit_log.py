@@ -137,12 +137,14 @@ def test_every_stored_code_has_its_name_on_the_log(app):
     """The value labels mirror enums of the areas above audit: none may be missing, or named otherwise."""
     from learning.audit.models import VALUE_LABELS, value_label
     from learning.core.permissions import Role
+    from learning.evaluation.rules import Level
     from learning.org.models import UnitKind
     from learning.org.roster.parse import _GENDERS
     from learning.review.members import Membership
     from learning.review.scales import SCALES
     with app.test_request_context("/"):
-        for field, enum in (("role", Role), ("kind", UnitKind), ("membership", Membership)):
+        for field, enum in (("role", Role), ("kind", UnitKind), ("membership", Membership), ("level", Level),
+                            ("suggested", Level)):
             assert {member.value: member.label for member in enum} == {
                 code: value_label(field, code) for code in VALUE_LABELS[field] if code in set(enum)}, field
             assert set(enum) <= set(VALUE_LABELS[field]), field

@@ -119,16 +119,23 @@ def test_a_locked_period_keeps_its_rules(client, login, make_user):
     assert response.status_code == 400 and "Kỳ đánh giá đã khóa" in response.get_data(as_text=True)
 
 
-def test_only_admins_and_reviewers_of_the_top_reach_the_evaluation(client, login, make_user, tree):
+def test_only_admins_and_reviewers_of_the_top_set_the_rules(client, login, make_user, tree):
     admin = make_user(role="admin", name="Quản Trị", member_of=None)
     period = periods.create_period(admin, "Đánh giá", YEAR, date(YEAR, 1, 1), date(YEAR, 12, 31))
     db.session.commit()
     secretary = make_user(role="reviewer", unit=tree["cell_a"], name="Bí Thư A")
     login(secretary)
-    for url in ("/evaluation/", f"/evaluation/periods/{period.id}/rules"):
-        assert client.client.get(url).status_code == 403
+    assert client.client.get(f"/evaluation/periods/{period.id}/rules").status_code == 403
     assert client.client.post(f"/evaluation/periods/{period.id}/rules", data={}).status_code in (400, 403)
-    assert "/evaluation/" not in client.client.get("/").get_data(as_text=True)  # no menu link either
+    assert client.client.post(f"/evaluation/periods/{period.id}/compute", data={}).status_code in (400, 403)
+    index = client.client.get("/evaluation/").get_data(as_text=True)  # a cell's reviewer reads the periods ...
+    assert period.name in index and 'action="/evaluation/periods"' not in index  # ... and makes none
+    period_page = client.client.get(f"/evaluation/periods/{period.id}").get_data(as_text=True)
+    assert "/compute" not in period_page and "/rules" not in period_page
+    client.submit("/logout", token_from="/")
+    login(make_user(name="Đảng Viên", member_of=tree["cell_a"]))
+    assert client.client.get("/evaluation/").status_code == 403
+    assert "/evaluation/\"" not in client.client.get("/").get_data(as_text=True)  # no menu link for a member
     client.submit("/logout", token_from="/")
     login(make_user(role="reviewer", unit=tree["province"], name="Ban Tuyên giáo"))
     home = client.client.get("/").get_data(as_text=True)
