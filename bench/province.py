@@ -101,40 +101,62 @@ def main() -> None:
 
 
 def run(target: str, scale: float):
-    members, grassroots, cells = round(150_000 * scale), max(round(500 * scale), 1), max(round(3000 * scale), 1)
+    members, grassroots, cells = sizes(scale)
     print(f"== {target}, scale {scale:g}: {members} members, {grassroots} grassroots, {cells} cells, "
           f"{LESSONS} lessons, {members * LESSONS} attempts", flush=True)
     with database(target, scale) as url:
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret", "RATELIMIT_ENABLED": False,
-                          "PASSWORD_HASH_TIME_COST": 1, "PASSWORD_HASH_MEMORY_KIB": 1024,
-                          "PASSWORD_HASH_PARALLELISM": 1})
-        with app.app_context():
-            if KEEP and db.session.scalar(select(func.count()).select_from(Campaign)):
-                print("  kept from an earlier run", flush=True)
-                timings = measure(app, kept_ids())
-                db.dispose(app)
-                return target, {"members": members, "cells": cells, "attempts": members * LESSONS}, timings
-            began = time.perf_counter()
-            ids = generate(members, grassroots, cells)
-            print(f"  generated in {time.perf_counter() - began:.0f} s", flush=True)
-            began = time.perf_counter()
-            lineage.rebuild()
-            tallies.recount(None)
-            rollups.recompute(None)
-            db.session.commit()
-            print(f"  units' lines, member tallies and roll-ups rebuilt in {time.perf_counter() - began:.1f} s",
-                  flush=True)
-            if target == "postgresql":
-                with db.engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                    conn.execute(text("VACUUM ANALYZE"))
-            else:
-                db.session.execute(text("ANALYZE"))
-                db.session.commit()
+        app = bench_app(url)
+        ids = province(app, target, scale)
         timings = measure(app, ids)
         for page, (p50, p95) in timings.items():
             print(f"  {page:32} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms", flush=True)
         db.dispose(app)
     return target, {"members": members, "cells": cells, "attempts": members * LESSONS}, timings
+
+
+def sizes(scale: float) -> tuple[int, int, int]:
+    """Members, grassroots organisations and cells of a province at this scale."""
+    return round(150_000 * scale), max(round(500 * scale), 1), max(round(3000 * scale), 1)
+
+
+def bench_app(url: str):
+    """The app on a bench database: no rate limits, cheap password hashes."""
+    return create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret", "RATELIMIT_ENABLED": False,
+                       "PASSWORD_HASH_TIME_COST": 1, "PASSWORD_HASH_MEMORY_KIB": 1024,
+                       "PASSWORD_HASH_PARALLELISM": 1})
+
+
+def province(app, target: str, scale: float) -> dict:
+    """The province at this scale in the app's database: the one kept from an
+    earlier run (PROVINCE_KEEP=1), or generated now with its units' lines,
+    tallies and roll-ups, and the planner's statistics; the pages' ids.
+    Other benches (bench/evaluation.py) start from it too."""
+    with app.app_context():
+        if KEEP and db.session.scalar(select(func.count()).select_from(Campaign)):
+            print("  kept from an earlier run", flush=True)
+            return kept_ids()
+        began = time.perf_counter()
+        ids = generate(*sizes(scale))
+        print(f"  generated in {time.perf_counter() - began:.0f} s", flush=True)
+        began = time.perf_counter()
+        lineage.rebuild()
+        tallies.recount(None)
+        rollups.recompute(None)
+        db.session.commit()
+        print(f"  units' lines, member tallies and roll-ups rebuilt in {time.perf_counter() - began:.1f} s",
+              flush=True)
+        analyze(target)
+    return ids
+
+
+def analyze(target: str) -> None:
+    """Fresh planner statistics after bulk writes."""
+    if target == "postgresql":
+        with db.engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
 
 
 class database:

@@ -5,7 +5,7 @@ import runpy
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("page_sizes.py", "lighthouse.py", "load.py", "roster_import.py", "province.py")
+SCRIPTS = ("page_sizes.py", "lighthouse.py", "load.py", "roster_import.py", "province.py", "evaluation.py")
 CHOSEN = [name.strip().removesuffix(".py") + ".py" for name in os.environ.get("BENCH", "").split(",") if name.strip()]
 
 for script in CHOSEN or SCRIPTS:

@@ -14,7 +14,7 @@ members, read in one grouped query and written in chunks."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any, Callable
 
 from flask_babel import gettext as _
@@ -35,6 +35,7 @@ CHUNK = 2000
 EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
 DECISION_FIELDS = ("decided", "decided_on", "reason", "decided_by_id", "decided_at")
 Progress = Callable[[int, int, str], None]
+COUNT_FIELDS = ("members", "members_complete", "members_on_time", *LEVEL_COLUMNS.values(), "undecided")
 
 
 def explanation_of(result: Result) -> dict[str, Any]:
@@ -72,6 +73,13 @@ class _Sums:
         setattr(self, column, getattr(self, column) + 1)
         self.undecided += not decided
 
+    def merge(self, other: _Sums) -> None:
+        """Add a unit's own members' sums (other) to a unit above."""
+        for name in EVIDENCE_FIELDS:
+            self.evidence[name] += other.evidence[name]
+        for name in COUNT_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
 
 def _kept_decision(old: dict[str, Any] | None, suggested: str | None) -> dict[str, Any] | None:
     """The decision a new computation keeps: an override stays; a
@@ -97,6 +105,22 @@ def _line(path: str) -> list[int]:
     return [int(part) for part in path.strip("/").split("/") if part]
 
 
+def _values(evidence: Evidence) -> dict[str, Any]:
+    """The evidence's columns (dataclasses.asdict deep-copies each field: a
+    tenth of a province's computation)."""
+    return {name: getattr(evidence, name) for name in EVIDENCE_FIELDS}
+
+
+def _spread(own: dict[int, _Sums], paths: dict[int, str]) -> dict[int, _Sums]:
+    """Each unit's sums from its own members' (own): every unit on a unit's
+    line takes them in, once per unit rather than once per member."""
+    sums: dict[int, _Sums] = defaultdict(_Sums)
+    for unit_id, summed in own.items():
+        for line_unit in _line(paths.get(unit_id, "")):
+            sums[line_unit].merge(summed)
+    return sums
+
+
 def compute(period: Period, actor=None, progress: Progress | None = None,
             before_writing: Callable[[], None] | None = None) -> dict[str, int]:
     """Compute the period's results for the whole tree (see the module's
@@ -116,7 +140,7 @@ def compute(period: Period, actor=None, progress: Progress | None = None,
     db.session.execute(delete(MemberResult).where(MemberResult.period_id == period.id))
     db.session.execute(delete(UnitResult).where(UnitResult.period_id == period.id))
     now = utcnow()
-    sums: dict[int, _Sums] = defaultdict(_Sums)
+    own: dict[int, _Sums] = defaultdict(_Sums)  # each unit's own members; spread along the lines below
     lapsed = kept = 0
     for start in range(0, len(rows), CHUNK):
         chunk = []
@@ -128,22 +152,20 @@ def compute(period: Period, actor=None, progress: Progress | None = None,
             lapsed += old is not None and decision is None
             kept += decision is not None
             chunk.append({"period_id": period.id, "user_id": user_id, "unit_id": unit_id,
-                          "rule_set_id": rule_set_id, **asdict(evidence), "points": result.points,
+                          "rule_set_id": rule_set_id, **_values(evidence), "points": result.points,
                           "suggested": suggested, "explanation": explanation_of(result), "computed_at": now,
                           **(decision or dict.fromkeys(DECISION_FIELDS))})
             level = decision["decided"] if decision else suggested
-            for line_unit in _line(paths.get(unit_id, "")):
-                sums[line_unit].add(evidence, level, decision is not None)
+            own[unit_id].add(evidence, level, decision is not None)
         db.session.execute(insert(MemberResult.__table__), chunk)
         report(start + len(chunk), len(rows), "writing")
     unit_rows = []
-    for unit_id, summed in sorted(sums.items()):
+    for unit_id, summed in sorted(_spread(own, paths).items()):
         evidence = Evidence(**summed.evidence)
         result = evaluate(evidence, rules)
         suggested = result.level.value if result.level else None
         decision = _kept_decision(old_units.get(unit_id), suggested)
-        counts = {name: getattr(summed, name) for name in (
-            "members", "members_complete", "members_on_time", *LEVEL_COLUMNS.values(), "undecided")}
+        counts = {name: getattr(summed, name) for name in COUNT_FIELDS}
         unit_rows.append({"period_id": period.id, "unit_id": unit_id, "rule_set_id": rule_set_id,
                           **summed.evidence, **counts, "points": result.points, "suggested": suggested,
                           "explanation": explanation_of(result), "computed_at": now,
