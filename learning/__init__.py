@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     names' prefixes templates and tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
+    from learning.evaluation import export_views as evaluation_exports
     from learning.evaluation import views as evaluation
     from learning.jobs import views as jobs
     from learning.lessons import views as lessons
@@ -133,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit.bp)
     app.register_blueprint(follow_up.bp, url_prefix="/follow-up")
     app.register_blueprint(evaluation.bp, url_prefix="/evaluation")
+    app.register_blueprint(evaluation_exports.bp, url_prefix="/evaluation")
 
 
 def _register_template_globals(app: Flask) -> None:
