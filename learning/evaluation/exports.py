@@ -101,6 +101,7 @@ class Group:
 
 @dataclass
 class Section:
+    unit_id: int
     unit_name: str
     groups: list[Group]
 
@@ -149,7 +150,8 @@ def sections(period_id: int, root: Unit, limit: int = NAMES_LIMIT) -> list[Secti
         groups = by_unit.setdefault(unit_id, (unit_name, {}))[1]
         groups.setdefault(level, Group(level)).names.append(Named(full_name, points))
     order = [*Level, None]
-    return [Section(name, [groups[level] for level in order if level in groups]) for name, groups in by_unit.values()]
+    return [Section(unit_id, name, [groups[level] for level in order if level in groups])
+            for unit_id, (name, groups) in by_unit.items()]
 
 
 def sheet(period: Period, unit: Unit) -> Sheet:

@@ -175,7 +175,7 @@ def test_a_cells_sheet_has_no_quota_line_and_a_period_without_quota_says_so(year
     _computed(period)
     client = _english(login(year["committee"]))
     text = _text(client.get(_url(period, tree["cell_a"], "print")))
-    _in_order(text, "Members rated 4 100%", "Chi bộ A", "Completed tasks excellently (1)", "Nguyễn Văn An")
+    _in_order(text, "Members rated 4 100%", "Completed tasks excellently (1)", "1 Nguyễn Văn An 100.0")
     assert "quota" not in text and "Chi bộ B" not in text
 
     rules = dict(period.rule_set.definition, quota={})
