@@ -30,13 +30,13 @@ HEADER = (_l("Full name"), _l("Party card number"), _l("Cell"), _l("Lessons assi
 WIDTHS = (28, 16, 24, 10, 10, 10, 10, 10, 10, 8, 28, 28, 40)  # the XLSX's columns, in characters
 
 
-def _beneath(root: Unit, *columns) -> Select:
+def _beneath(period_id: int, root: Unit, *columns) -> Select:
     """The period's member results whose unit lies at or beneath `root`,
     in the unit's order (its path), then by name."""
     return (select(*columns).select_from(MemberResult)
             .join(User, User.id == MemberResult.user_id)
             .join(Unit, Unit.id == MemberResult.unit_id)
-            .where(Unit.path.startswith(root.path, autoescape=True))
+            .where(MemberResult.period_id == period_id, Unit.path.startswith(root.path, autoescape=True))
             .order_by(Unit.path, User.name_key, User.id))
 
 
@@ -51,9 +51,9 @@ def member_rows(period_id: int, root: Unit) -> Iterator[tuple[Any, ...]]:
     The statement, header and names are made now, in the request; the rows
     are read as they are asked for (a CSV reads them while it is sent)."""
     m = MemberResult
-    statement = _beneath(root, User.full_name, User.party_card_number, Unit.name, m.assigned, m.completed,
+    statement = _beneath(period_id, root, User.full_name, User.party_card_number, Unit.name, m.assigned, m.completed,
                          m.on_time, m.score_sum, m.scored, m.reflections_passed, m.reflections_due, m.points,
-                         m.suggested, m.decided, m.reason).where(m.period_id == period_id)
+                         m.suggested, m.decided, m.reason)
     labels = {level.value: level.label for level in Level}
     return _rows(tuple(str(title) for title in HEADER), statement.execution_options(yield_per=YIELD_PER), labels)
 
@@ -138,8 +138,8 @@ def sections(period_id: int, root: Unit, limit: int = NAMES_LIMIT) -> list[Secti
     in path order), each unit's grouped by level best first, not rated last;
     None when there are more than `limit`."""
     m = MemberResult
-    statement = _beneath(root, Unit.id, Unit.name, User.full_name, m.points, m.decided, m.suggested) \
-        .where(m.period_id == period_id).limit(limit + 1)
+    statement = _beneath(period_id, root, Unit.id, Unit.name, User.full_name, m.points, m.decided,
+                         m.suggested).limit(limit + 1)
     rows = db.session.execute(statement).all()
     if len(rows) > limit:
         return None
