@@ -101,10 +101,12 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Each area brings its blueprint(s); their names (auth, learn, quiz, edit,
-    campaigns, members, grading, scales, audit, activation, follow, misc, org_admin, evaluation, evaluation_results) are the URL
+    campaigns, members, grading, scales, audit, activation, follow, misc, org_admin, evaluation, evaluation_results,
+    evaluation_exports) are the URL
     names' prefixes templates and tests use."""
     from learning.campaigns import views as campaigns
     from learning.core import views as core
+    from learning.evaluation import export_views as evaluation_exports
     from learning.evaluation import results_views as evaluation_results
     from learning.evaluation import views as evaluation
     from learning.jobs import views as jobs
@@ -135,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(follow_up.bp, url_prefix="/follow-up")
     app.register_blueprint(evaluation.bp, url_prefix="/evaluation")
     app.register_blueprint(evaluation_results.bp, url_prefix="/evaluation")
+    app.register_blueprint(evaluation_exports.bp, url_prefix="/evaluation")
 
 
 def _register_template_globals(app: Flask) -> None:

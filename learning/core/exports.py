@@ -6,20 +6,31 @@ A cell whose text starts with = + - @, a tab or a carriage return is taken
 by Excel, LibreOffice and Google Sheets as a formula (CSV injection: a name
 "=HYPERLINK(...)" in a roster becomes a link, or worse, in the reviewer's
 spreadsheet): it gets a leading apostrophe, which spreadsheets hide and
-which a reader sees as the text it was."""
+which a reader sees as the text it was.
+
+An XLSX is written row by row into a temporary file (openpyxl's write-only
+mode keeps no sheet in memory), then sent from the file: a province's
+150,000 rows never sit in memory as cells."""
 from __future__ import annotations
 
 import csv
 import io
+import os
+import re
+import tempfile
 import unicodedata
-from typing import Any, Iterable, Iterator, Sequence
+from typing import IO, Any, Iterable, Iterator, Sequence
 from urllib.parse import quote
 
-from flask import Response, stream_with_context
+from flask import Response, request, stream_with_context
+from werkzeug.wsgi import wrap_file
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 ROWS_PER_CHUNK = 1000
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILE_CHUNK = 64 * 1024  # bytes sent at a time from the XLSX's temporary file
+SHEET_TITLE_UNFIT = re.compile(r"[\\/*?:\[\]]")  # what Excel refuses in a sheet's name (at most 31 letters)
 
 
 def safe_cell(value: Any) -> str:
@@ -48,6 +59,66 @@ def csv_response(rows: Iterable[Sequence[Any]], filename: str) -> Response:
     are never all in memory as text); the rows may be translated lazily, in
     the request's language."""
     response = Response(stream_with_context(csv_chunks(rows)), mimetype="text/csv")
+    response.headers.set("Content-Disposition", "attachment", **_filename(filename))
+    return response
+
+
+def xlsx_cell(value: Any) -> Any:
+    """A value as an XLSX cell: numbers stay numbers, anything else is text
+    made safe (openpyxl stores a string starting with "=" as a formula) and
+    rid of the control characters XML cannot hold (openpyxl would refuse
+    the row, and the whole download with it)."""
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+
+
+def write_xlsx(rows: Iterable[Sequence[Any]], file: IO[bytes], sheet_title: str,
+               widths: Sequence[float] | None = None) -> None:
+    """These rows (the first is the header, in bold and kept in view when
+    scrolling) as one sheet of an XLSX written into `file`."""
+    from openpyxl import Workbook  # imported when first used: start-up stays light
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(SHEET_TITLE_UNFIT.sub(" ", sheet_title)[:31] or "Sheet")
+    rows = iter(rows)
+    header = [xlsx_cell(value) for value in next(rows, [])]
+    for column, width in enumerate(widths or [max(10, len(str(h or "")) + 2) for h in header], 1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    sheet.append([_bold_cell(sheet, value, bold) for value in header])
+    for row in rows:
+        sheet.append([xlsx_cell(value) for value in row])
+    book.save(file)
+
+
+def _bold_cell(sheet, value: Any, font):
+    from openpyxl.cell import WriteOnlyCell
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    return cell
+
+
+def xlsx_response(rows: Iterable[Sequence[Any]], filename: str, sheet_title: str,
+                  widths: Sequence[float] | None = None) -> Response:
+    """An XLSX download of these rows (see write_xlsx): written into a
+    temporary file first (a ZIP is whole only at its end), then sent from it
+    in chunks; the file is deleted when the sending closes it."""
+    file = tempfile.TemporaryFile()
+    try:
+        write_xlsx(rows, file, sheet_title, widths)
+        size = file.seek(0, os.SEEK_END)
+        file.seek(0)
+    except BaseException:
+        file.close()
+        raise
+    response = Response(wrap_file(request.environ, file, FILE_CHUNK), mimetype=XLSX_MIMETYPE,
+                        direct_passthrough=True)
+    response.content_length = size
     response.headers.set("Content-Disposition", "attachment", **_filename(filename))
     return response
 

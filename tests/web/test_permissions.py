@@ -100,6 +100,9 @@ EXPECTED = {
     "evaluation.rules": PERIOD_MANAGERS,
     "evaluation.save_rules": PERIOD_MANAGERS,
     "follow.print_sheet": REVIEWERS,
+    "evaluation_exports.xlsx": REVIEWERS,  # then 404 outside their units
+    "evaluation_exports.csv": REVIEWERS,
+    "evaluation_exports.print_page": REVIEWERS,
 }
 
 ROLES = ["anonymous", "member", "reviewer", "editor", "admin"]
