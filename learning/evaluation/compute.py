@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Callable
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
 from learning.audit.log import record
 from learning.audit.models import AuditKind
@@ -130,6 +130,7 @@ def compute(period: Period, actor=None, progress: Progress | None = None,
     report = progress or (lambda done, total, step: None)
     rules, rule_set_id = period.rule_set.definition, period.rule_set_id
     report(0, 0, "reading")
+    db.for_a_large_job()
     tops = list(db.session.scalars(select(Unit).where(Unit.parent_id.is_(None), Unit.path != "")
                                    .order_by(Unit.path)))
     rows = [row for top in tops for row in member_evidence(period, top)]
@@ -157,7 +158,7 @@ def compute(period: Period, actor=None, progress: Progress | None = None,
                           **(decision or dict.fromkeys(DECISION_FIELDS))})
             level = decision["decided"] if decision else suggested
             own[unit_id].add(evidence, level, decision is not None)
-        db.session.execute(insert(MemberResult.__table__), chunk)
+        db.insert_many(MemberResult.__table__, chunk)
         report(start + len(chunk), len(rows), "writing")
     unit_rows = []
     for unit_id, summed in sorted(_spread(own, paths).items()):
@@ -171,7 +172,7 @@ def compute(period: Period, actor=None, progress: Progress | None = None,
                           "explanation": explanation_of(result), "computed_at": now,
                           **(decision or dict.fromkeys(DECISION_FIELDS))})
     for start in range(0, len(unit_rows), CHUNK):
-        db.session.execute(insert(UnitResult.__table__), unit_rows[start:start + CHUNK])
+        db.insert_many(UnitResult.__table__, unit_rows[start:start + CHUNK])
     period.computed_at, period.computed_rule_set_id = now, rule_set_id
     db.session.flush()
     counts = {"members": len(rows), "units": len(unit_rows), "kept": kept, "lapsed": lapsed}

@@ -54,7 +54,9 @@ def evaluate(evidence: Evidence, rules: Mapping[str, Any]) -> Result:
     out, its weight shared out over the others in proportion; with nothing
     at all to rate by (no lesson assigned), the member is not rated."""
     weights = rules["weights"]
-    readings = {code: TERMS[code].share(evidence) for code, weight in weights.items() if weight > 0}
+    # In the registry's order, whatever order the stored rules came back in
+    # (PostgreSQL's JSONB keeps none): the explanation reads the same everywhere.
+    readings = {code: term.share(evidence) for code, term in TERMS.items() if weights.get(code, 0) > 0}
     counted = {code: share for code, share in readings.items() if share is not None}
     left_out = [code for code, share in readings.items() if share is None]
     total_weight = sum(weights[code] for code in counted)
