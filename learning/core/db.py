@@ -263,8 +263,25 @@ def _copy_converter(column_type) -> Callable[[Any], Any] | None:
     if isinstance(column_type, UTCDateTime):
         return lambda value: column_type.process_bind_param(value, None)
     if isinstance(column_type, (JSON, JSONB)):
-        return lambda value: None if value is None else json.dumps(value, ensure_ascii=False)
+        return _json_text()
     return None
+
+
+def _json_text() -> Callable[[Any], str | None]:
+    """JSON as text, each object serialised once: rows that share an object
+    (a computation's explanations, one per distinct evidence) share its
+    text. The objects live in the rows until the COPY ends, so their ids
+    stay theirs."""
+    done: dict[int, str] = {}
+
+    def text_of(value: Any) -> str | None:
+        if value is None:
+            return None
+        found = done.get(id(value))
+        if found is None:
+            found = done[id(value)] = json.dumps(value, ensure_ascii=False)
+        return found
+    return text_of
 
 
 def engine() -> Engine:

@@ -1,8 +1,8 @@
 """Each member's evidence for a period (rules.Evidence), read from what the
 study recorded: the lessons the period's campaigns bind them to (through
 their unit, as campaigns.binding says: a campaign assigned to a unit binds
-everything beneath it), and their progress on each. One grouped query for a
-whole subtree, a row per member: a province is 150,000 rows, not 3 million.
+everything beneath it), and their progress on each, summed per member in
+the database: a province is 150,000 rows read, not 3 million.
 
 Rated members only (active, not exempt: exempt members are not rated). A
 member bound to a lesson by two campaigns of the period has it once. A
@@ -11,6 +11,9 @@ member who joined the Party (admitted_on) or was moved to their unit
 day: a campaign that closed before they were there is not theirs.
 Conferences do not exist yet: none is due."""
 from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
 
 from sqlalchemy import and_, case, false, func, or_, select, true, union_all
 
@@ -84,31 +87,69 @@ def evidence_beneath(period: Period, root: Unit) -> dict[int, Evidence]:
 
 def member_evidence(period: Period, root: Unit) -> list[tuple[int, int, Evidence]]:
     """(member id, their unit's id, their evidence) for every rated member in
-    `root`'s subtree whom the period's campaigns bind to a lesson, in member order."""
-    bound, users = _bound_units(period, root), User.__table__
-    progress = LessonProgress.__table__
-    reflective = _reflective_lessons(period)
+    `root`'s subtree whom the period's campaigns bind to a lesson, in member order.
+
+    Three reads: the units' bound lessons (tens of thousands of rows), the
+    rated members (a row each), and their progress on bound lessons summed
+    per member, where 3 million progress rows meet two small hash tables
+    (the members, the units' lessons) whatever the planner estimates.
+    What each member was assigned is counted here from their unit's lessons."""
+    bound = _bound_units(period, root)
+    reflective = frozenset(_reflective_lessons(period))
+    lessons_of: dict[int, list[tuple[date, bool]]] = defaultdict(list)  # unit → (closes_on, asks a reflection)
+    for unit_id, lesson_id, closes_on in db.session.execute(select(bound)).all():
+        lessons_of[unit_id].append((closes_on, lesson_id in reflective))
+    done = _progress_sums(bound, reflective)
+    users = User.__table__
+    rated = (select(users.c.id, users.c.unit_id, users.c.admitted_on, users.c.unit_since)
+             .join(Unit.__table__, Unit.__table__.c.id == users.c.unit_id)
+             .where(users.c.active.is_(True), users.c.exempt.is_(False),
+                    Unit.__table__.c.path.startswith(root.path, autoescape=True))
+             .order_by(users.c.id))
+    totals = {unit_id: (len(lessons), sum(asks for _closes, asks in lessons))
+              for unit_id, lessons in lessons_of.items()}  # for the members there all along
+    found = []
+    for user_id, unit_id, admitted_on, unit_since in db.session.execute(rated).all():
+        if admitted_on is None and unit_since is None:
+            assigned, due = totals.get(unit_id, (0, 0))
+        else:
+            assigned, due = _assigned(lessons_of.get(unit_id, ()), admitted_on, unit_since)
+        if assigned:
+            completed, on_time, scored, score_sum, passed = done.get(user_id, (0, 0, 0, 0.0, 0))
+            found.append((user_id, unit_id, Evidence(
+                assigned=assigned, completed=completed, on_time=on_time, scored=scored, score_sum=score_sum,
+                reflections_due=due, reflections_passed=passed)))
+    return found
+
+
+def _assigned(lessons, admitted_on: date | None, unit_since: date | None) -> tuple[int, int]:
+    """How many of a unit's lessons a member was assigned, and how many of
+    those ask a reflection: those that closed on or after they arrived."""
+    arrived = max(day for day in (admitted_on, unit_since) if day is not None)
+    theirs = [asks for closes_on, asks in lessons if closes_on >= arrived]
+    return len(theirs), sum(theirs)
+
+
+def _progress_sums(bound, reflective: frozenset[int]) -> dict[int, tuple[int, int, int, float, int]]:
+    """Member id → (completed, on time, scored, score sum, reflections
+    passed) over the lessons bound to them that they have progress on."""
+    users, progress = User.__table__, LessonProgress.__table__
     completed = progress.c.completed_at.is_not(None)
-    asks_reflection = bound.c.lesson_id.in_(reflective) if reflective else false()
+    asks_reflection = progress.c.lesson_id.in_(sorted(reflective)) if reflective else false()
 
     def count(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    query = (select(users.c.id, users.c.unit_id, func.count(), count(completed),
-                    count(and_(completed, progress.c.on_time.is_(True))),
+    query = (select(progress.c.user_id, count(completed), count(and_(completed, progress.c.on_time.is_(True))),
                     count(progress.c.counted_percent.is_not(None)),
                     func.coalesce(func.sum(progress.c.counted_percent), 0.0),
-                    count(asks_reflection),
                     count(and_(asks_reflection, progress.c.reflection_passed.is_(True))))
-             .select_from(users.join(bound, bound.c.unit_id == users.c.unit_id)
-                          .outerjoin(progress, and_(progress.c.user_id == users.c.id,
-                                                    progress.c.lesson_id == bound.c.lesson_id)))
+             .select_from(progress.join(users, users.c.id == progress.c.user_id)
+                          .join(bound, and_(bound.c.unit_id == users.c.unit_id,
+                                            bound.c.lesson_id == progress.c.lesson_id)))
              .where(users.c.active.is_(True), users.c.exempt.is_(False),
                     or_(users.c.admitted_on.is_(None), bound.c.closes_on >= users.c.admitted_on),
                     or_(users.c.unit_since.is_(None), bound.c.closes_on >= users.c.unit_since))
-             .group_by(users.c.id, users.c.unit_id).order_by(users.c.id))
-    return [(user_id, unit_id, Evidence(assigned=int(assigned), completed=int(done), on_time=int(on_time),
-                                        scored=int(scored), score_sum=float(score_sum), reflections_due=int(due),
-                                        reflections_passed=int(passed)))
-            for user_id, unit_id, assigned, done, on_time, scored, score_sum, due, passed
-            in db.session.execute(query)]
+             .group_by(progress.c.user_id))
+    return {user_id: (int(done), int(on_time), int(scored), float(score_sum), int(passed))
+            for user_id, done, on_time, scored, score_sum, passed in db.session.execute(query).all()}
