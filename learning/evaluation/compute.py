@@ -31,7 +31,7 @@ from learning.evaluation.rules import Evidence
 from learning.evaluation.scoring import Result, evaluate
 from learning.org.models import Unit
 
-CHUNK = 2000
+CHUNK = 10_000  # rows per COPY (or INSERT), and how often progress is reported
 EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
 DECISION_FIELDS = ("decided", "decided_on", "reason", "decided_by_id", "decided_at")
 Progress = Callable[[int, int, str], None]

@@ -77,8 +77,10 @@ class MemberResult(Base):
 
     __tablename__ = "evaluation_member_results"
 
+    # The key starts with the member (their own results page reads by it);
+    # a period's rows are found through the unit index below.
+    user_id: Mapped[int] = mapped_column(primary_key=True)  # users.id
     period_id: Mapped[int] = mapped_column(ForeignKey("evaluation_periods.id"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(primary_key=True, index=True)  # users.id
     unit_id: Mapped[int]  # units.id: the member's unit when computed
     rule_set_id: Mapped[int]  # evaluation_rule_sets.id
     assigned: Mapped[int] = mapped_column(default=0)

@@ -48,7 +48,7 @@ def _unit(unit_id: int) -> Unit:
 
 def _member_result(period: Period, user_id: int) -> tuple[MemberResult, Unit]:
     """The member's result, if their unit is one the reviewer reviews."""
-    result = db.session.get(MemberResult, (period.id, user_id))
+    result = db.session.get(MemberResult, (user_id, period.id))
     unit = unit_in_scope(current_user, result.unit_id) if result is not None else None
     if unit is None:
         abort(404)

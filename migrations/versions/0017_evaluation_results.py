@@ -27,8 +27,8 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table('evaluation_member_results',
-    sa.Column('period_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('period_id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('rule_set_id', sa.Integer(), nullable=False),
     sa.Column('assigned', sa.Integer(), nullable=False),
@@ -50,11 +50,10 @@ def upgrade() -> None:
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', learning.core.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['period_id'], ['evaluation_periods.id'], name=op.f('fk_evaluation_member_results_period_id_evaluation_periods')),
-    sa.PrimaryKeyConstraint('period_id', 'user_id', name=op.f('pk_evaluation_member_results'))
+    sa.PrimaryKeyConstraint('user_id', 'period_id', name=op.f('pk_evaluation_member_results'))
     )
     with op.batch_alter_table('evaluation_member_results', schema=None) as batch_op:
         batch_op.create_index('ix_evaluation_member_results_unit', ['period_id', 'unit_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_evaluation_member_results_user_id'), ['user_id'], unique=False)
 
     op.create_table('evaluation_unit_results',
     sa.Column('period_id', sa.Integer(), nullable=False),
@@ -117,7 +116,6 @@ def downgrade() -> None:
 
     op.drop_table('evaluation_unit_results')
     with op.batch_alter_table('evaluation_member_results', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_evaluation_member_results_user_id'))
         batch_op.drop_index('ix_evaluation_member_results_unit')
 
     op.drop_table('evaluation_member_results')

@@ -57,7 +57,7 @@ def _english(client):
 def test_a_cells_csv_has_a_row_per_member_in_name_order_with_the_decision(year, tree, login):
     period = year["period"]
     _computed(period)
-    binh = db.session.get(MemberResult, (period.id, year["binh"].id))
+    binh = db.session.get(MemberResult, (year["binh"].id, period.id))
     decisions.decide_member(year["secretary"], period, binh, "good", "Tích cực phụ trách đoàn thể")
     year["an"].party_card_number = "79001234"
     db.session.commit()
@@ -160,7 +160,7 @@ def test_the_grassroots_sheet_gives_totals_the_quota_and_the_names_by_level(year
               "Chi bộ B", "Completed tasks excellently (1)", "1 Đỗ Thị Em 100.0", "Prepared by", "Secretary")
 
     for name in ("an", "em"):  # both rated good instead: within the quota
-        decisions.decide_member(year["committee"], period, db.session.get(MemberResult, (period.id, year[name].id)),
+        decisions.decide_member(year["committee"], period, db.session.get(MemberResult, (year[name].id, period.id)),
                                 "good", "Chưa gương mẫu")
     db.session.commit()
     text = _text(client.get(_url(period, tree["grassroots"], "print")))

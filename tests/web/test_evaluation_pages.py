@@ -65,7 +65,7 @@ def test_after_the_lock_a_late_grade_moves_nothing_until_reopened(client, login,
     login(year["admin"])
     period_page = f"/evaluation/periods/{period.id}"
     assert client.submit(f"{period_page}/lock", token_from=period_page).status_code == 302
-    before = db.session.get(MemberResult, (period.id, year["cuong"].id)).points
+    before = db.session.get(MemberResult, (year["cuong"].id, period.id)).points
     _complete(year["cuong"], year["lessons"][0])  # done after the lock
     db.session.commit()
     assert client.submit(f"{period_page}/compute", token_from=period_page).status_code == 400
@@ -73,7 +73,7 @@ def test_after_the_lock_a_late_grade_moves_nothing_until_reopened(client, login,
     assert client.submit(f"{cuong}/decision", {"level": "good", "reason": "x"},
                          token_from=period_page).status_code == 400
     db.session.expire_all()
-    assert db.session.get(MemberResult, (period.id, year["cuong"].id)).points == before
+    assert db.session.get(MemberResult, (year["cuong"].id, period.id)).points == before
     assert client.submit(f"{period_page}/reopen", {"reason": " "}, token_from=period_page).status_code == 400
     assert client.submit(f"{period_page}/reopen", {"reason": "Chi bộ A báo cáo thiếu"},
                          token_from=period_page).status_code == 302

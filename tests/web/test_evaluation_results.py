@@ -25,7 +25,7 @@ from tests.web.test_dashboards import _complete
 
 
 def _member(period, user) -> MemberResult:
-    return db.session.get(MemberResult, (period.id, user.id))
+    return db.session.get(MemberResult, (user.id, period.id))
 
 
 def _unit(period, unit) -> UnitResult:

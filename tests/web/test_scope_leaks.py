@@ -65,7 +65,7 @@ def two_subtrees(app, tree, make_user, publish_file):
                                    date(today.year, 12, 31))
     compute(period)  # their member's result and their units' are what the walk must not reach
     db.session.commit()
-    assert db.session.get(MemberResult, (period.id, their_member.id)) is not None
+    assert db.session.get(MemberResult, (their_member.id, period.id)) is not None
     # Every URL argument a reviewers' route takes, pointing into their subtree.
     values = {
         "unit_id": their_cell.id, "member_id": their_member.id, "user_id": their_member.id,
