@@ -9,6 +9,13 @@ and redis:// are shared.
 """
 from learning.core.ratelimit import per_process_problem
 
+# A sync worker silent this long is killed and its request lost. The
+# province's year-end spreadsheet (150,000 rows, /evaluation/.../results.xlsx)
+# is written whole before its first byte goes out: about 20 s on a quiet
+# 2-core machine (README, "Measured figures"), so gunicorn's default of 30 s
+# would cut it under load. The reverse proxy's read timeout must be as long.
+timeout = 120
+
 
 def on_starting(server):
     problem = per_process_problem(server.cfg.workers)

@@ -63,10 +63,14 @@ class UnitPage:
     more_members: bool
     over_quota: list[ChildRow] = field(default_factory=list)  # grassroots organisations beneath over the quota
 
+    viewer_id: int | None = None
+
     @property
     def pending(self) -> int:
-        """Own members whose level is not yet decided."""
-        return sum(1 for row in self.members if row.result.decided is None and row.result.suggested)
+        """The unit's own members whose level the viewer may still confirm
+        (not yet decided; their own record is decided from above)."""
+        return sum(1 for row in self.members if row.result.decided is None and row.result.suggested
+                   and row.user_id != self.viewer_id)
 
 
 def _trail(viewer, unit: Unit) -> list[Unit]:
@@ -92,7 +96,7 @@ def unit_page(viewer, period: Period, unit: Unit) -> UnitPage:
         .order_by(User.name_key, User.id).limit(MEMBERS_SHOWN + 1)))
     members = [MemberRow(user_id, name, member_result) for user_id, name, member_result in rows[:MEMBERS_SHOWN]]
     page = UnitPage(period, unit, result, quota_of(unit, result, rules), _trail(viewer, unit), children, members,
-                    len(rows) > MEMBERS_SHOWN)
+                    len(rows) > MEMBERS_SHOWN, viewer_id=viewer.id)
     if unit.kind != UnitKind.GRASSROOTS.value and unit.kind != UnitKind.CELL.value:
         page.over_quota = _over_quota(period, unit, rules)
     return page

@@ -55,6 +55,7 @@ def test_a_reviewer_computes_reads_overrides_and_confirms(client, login, year, t
     levels = dict(db.session.execute(select(MemberResult.user_id, MemberResult.decided)).all())
     assert levels[year["binh"].id] == "good" and levels[year["an"].id] == "excellent"
     assert levels[year["secretary"].id] is None  # their own record
+    assert f"{cell}/confirm" not in client.get(cell).get_data(as_text=True)  # nothing left for them to confirm
     own = client.get(f"/evaluation/periods/{period.id}/members/{year['secretary'].id}")
     assert own.status_code == 200 and 'name="level"' not in own.get_data(as_text=True)
 
