@@ -91,6 +91,8 @@ def decide_member(actor, period: Period, result: MemberResult, level: str, reaso
     refuse_own_record(actor, result.user_id, _("Nobody decides their own level: a reviewer above you does."))
     if not may_decide_member(actor, result, unit):
         raise OutOfScope(_("This member is not in the units you review."))
+    if result.suggested is None:  # nothing to rate them by: not counted in the unit's levels either
+        raise DomainError(_("This member has nothing to be rated by in this period."))
     level, reason = _level_and_reason(level, reason, result.suggested)
     before = {"level": result.decided, "reason": result.reason}
     if result.decided == level and result.reason == reason:

@@ -61,7 +61,36 @@ class Period(Base):
         return self.locked_at is not None
 
 
-class MemberResult(Base):
+class _Criterion:
+    """What a member's and a unit's result share: the evidence (rules.Evidence's
+    fields), the points, the suggestion and its explanation, then the
+    decision (the decider's column is each table's own)."""
+
+    assigned: Mapped[int] = mapped_column(default=0)
+    completed: Mapped[int] = mapped_column(default=0)
+    on_time: Mapped[int] = mapped_column(default=0)
+    scored: Mapped[int] = mapped_column(default=0)
+    score_sum: Mapped[float] = mapped_column(default=0.0)
+    reflections_due: Mapped[int] = mapped_column(default=0)
+    reflections_passed: Mapped[int] = mapped_column(default=0)
+    conferences_due: Mapped[int] = mapped_column(default=0)
+    conferences_attended: Mapped[int] = mapped_column(default=0)
+    points: Mapped[float | None]
+    suggested: Mapped[str | None] = mapped_column(String(20))  # rules.Level; None: not rated
+    explanation: Mapped[dict[str, Any]]
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided: Mapped[str | None] = mapped_column(String(20))  # the reviewer's level
+    decided_on: Mapped[str | None] = mapped_column(String(20))  # the suggestion they saw
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None]
+
+    @property
+    def level(self) -> str | None:
+        """The level that counts: the decision, or else the suggestion."""
+        return self.decided or self.suggested
+
+
+class MemberResult(_Criterion, Base):
     """A member's study criterion for a period: the evidence it was computed
     from, the points, the suggested level and its explanation (as computed
     by scoring.evaluate under the rule set named), then a reviewer's
@@ -83,34 +112,12 @@ class MemberResult(Base):
     period_id: Mapped[int] = mapped_column(ForeignKey("evaluation_periods.id"), primary_key=True)
     unit_id: Mapped[int]  # units.id: the member's unit when computed
     rule_set_id: Mapped[int]  # evaluation_rule_sets.id
-    assigned: Mapped[int] = mapped_column(default=0)
-    completed: Mapped[int] = mapped_column(default=0)
-    on_time: Mapped[int] = mapped_column(default=0)
-    scored: Mapped[int] = mapped_column(default=0)
-    score_sum: Mapped[float] = mapped_column(default=0.0)
-    reflections_due: Mapped[int] = mapped_column(default=0)
-    reflections_passed: Mapped[int] = mapped_column(default=0)
-    conferences_due: Mapped[int] = mapped_column(default=0)
-    conferences_attended: Mapped[int] = mapped_column(default=0)
-    points: Mapped[float | None]
-    suggested: Mapped[str | None] = mapped_column(String(20))  # rules.Level; None: not rated
-    explanation: Mapped[dict[str, Any]]
-    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    decided: Mapped[str | None] = mapped_column(String(20))  # the reviewer's level
-    decided_on: Mapped[str | None] = mapped_column(String(20))  # the suggestion they saw
-    reason: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None]  # users.id
-    decided_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_evaluation_member_results_unit", "period_id", "unit_id"),)
 
-    @property
-    def level(self) -> str | None:
-        """The level that counts: the decision, or else the suggestion."""
-        return self.decided or self.suggested
 
-
-class UnitResult(Base):
+class UnitResult(_Criterion, Base):
     """A unit's study criterion for a period: its rated members' evidence
     summed (everyone beneath it), the organisation's points and suggested
     level from that sum under the same rules, how many members hold each
@@ -125,33 +132,12 @@ class UnitResult(Base):
     members: Mapped[int] = mapped_column(default=0)  # rated members beneath
     members_complete: Mapped[int] = mapped_column(default=0)  # who completed every lesson assigned
     members_on_time: Mapped[int] = mapped_column(default=0)  # ... each of them on time
-    assigned: Mapped[int] = mapped_column(default=0)
-    completed: Mapped[int] = mapped_column(default=0)
-    on_time: Mapped[int] = mapped_column(default=0)
-    scored: Mapped[int] = mapped_column(default=0)
-    score_sum: Mapped[float] = mapped_column(default=0.0)
-    reflections_due: Mapped[int] = mapped_column(default=0)
-    reflections_passed: Mapped[int] = mapped_column(default=0)
-    conferences_due: Mapped[int] = mapped_column(default=0)
-    conferences_attended: Mapped[int] = mapped_column(default=0)
     excellent: Mapped[int] = mapped_column(default=0)
     good: Mapped[int] = mapped_column(default=0)
     completed_tasks: Mapped[int] = mapped_column(default=0)
     not_completed: Mapped[int] = mapped_column(default=0)
     undecided: Mapped[int] = mapped_column(default=0)
-    points: Mapped[float | None]
-    suggested: Mapped[str | None] = mapped_column(String(20))
-    explanation: Mapped[dict[str, Any]]
-    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    decided: Mapped[str | None] = mapped_column(String(20))
-    decided_on: Mapped[str | None] = mapped_column(String(20))
-    reason: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    decided_at: Mapped[datetime | None]
-
-    @property
-    def level(self) -> str | None:
-        return self.decided or self.suggested
 
 
 # The member-level count column of each level (UnitResult), in Level's order.

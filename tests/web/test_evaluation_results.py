@@ -190,3 +190,23 @@ def test_a_member_moved_in_the_year_is_assigned_only_what_fell_due_after(year, t
     assert _member(period, year["an"]).assigned == 2
     assert _member(period, year["em"]).assigned == 3  # in cell B all along: the early lesson too
     assert _member(period, late).assigned == 2
+
+
+def test_a_member_with_nothing_to_be_rated_by_is_not_rated_nor_decided(year, tree):
+    admin, first = year["admin"], year["lessons"][0]  # 366-QĐ/TW asks no reflection
+    today = vietnam_today()
+    quiz_only = campaigns.create_campaign(admin, CampaignInput(
+        "Chỉ kiểm tra", "", date(today.year, 1, 2), today + timedelta(days=3), [first.id], [tree["province"].id]))
+    period = periods.create_period(admin, "Chỉ tính thu hoạch", today.year, date(today.year, 1, 1),
+                                   date(today.year, 12, 31))
+    periods.set_rules(admin, period, {"weights": {"completion": 0, "on_time": 0, "quiz_score": 0, "reflections": 100,
+                                                  "attendance": 0},
+                                      "bands": {"excellent": 90, "good": 70, "completed": 50}, "quota": {}},
+                      [quiz_only.id])
+    _computed(period)
+    an = _member(period, year["an"])
+    assert (an.assigned, an.points, an.suggested) == (1, None, None)
+    assert an.explanation["left_out"] == ["reflections"]
+    assert _unit(period, tree["cell_a"]).members == 0  # nobody rated, nobody counted by level
+    with pytest.raises(DomainError):
+        decisions.decide_member(year["secretary"], period, an, "good", "Tích cực")
