@@ -17,9 +17,10 @@ from sqlalchemy import Select, select
 
 from learning.core import db
 from learning.evaluation.models import LEVEL_COLUMNS, MemberResult, Period, UnitResult
+from learning.evaluation.pages import quota_of
 from learning.evaluation.rules import Level
-from learning.evaluation.scoring import QuotaCheck, one_decimal, quota_check
-from learning.org.models import Unit, UnitKind, User
+from learning.evaluation.scoring import QuotaCheck, one_decimal
+from learning.org.models import Unit, User
 
 YIELD_PER = 2000
 NAMES_LIMIT = 3000  # a printed sheet names at most this many members (a province prints its totals)
@@ -126,13 +127,6 @@ def level_totals(result: UnitResult | None) -> list[LevelTotal]:
     return totals
 
 
-def unit_quota(period: Period, unit: Unit, result: UnitResult | None) -> QuotaCheck | None:
-    """The quota of excellent ratings, which binds a grassroots organisation (Quy định 124-QĐ/TW)."""
-    if unit.kind != UnitKind.GRASSROOTS.value or result is None:
-        return None
-    return quota_check({Level.EXCELLENT: result.excellent, Level.GOOD: result.good}, period.rule_set.definition)
-
-
 def sections(period_id: int, root: Unit, limit: int = NAMES_LIMIT) -> list[Section] | None:
     """The names beneath `root`, unit by unit (the units members belong to,
     in path order), each unit's grouped by level best first, not rated last;
@@ -158,4 +152,4 @@ def sheet(period: Period, unit: Unit) -> Sheet:
     result = db.session.get(UnitResult, (period.id, unit.id))
     named = sections(period.id, unit)
     percent = (period.rule_set.definition.get("quota") or {}).get("excellent_of_good")
-    return Sheet(result, level_totals(result), unit_quota(period, unit, result), percent, named or [], named is None)
+    return Sheet(result, level_totals(result), quota_of(unit, result, period.rule_set.definition), percent, named or [], named is None)
