@@ -72,7 +72,7 @@ FIELD_LABELS = {
     "merged_into": _l("merged into"), "members_moved": _l("members moved"), "units_moved": _l("units moved"),
     "reviewers_moved": _l("reviewers moved"), "cell": _l("cell"),
     "level": _l("level"), "suggested": _l("suggested level"), "members": _l("members"),
-    "lapsed": _l("confirmations lapsed"), "period": _l("period"),
+    "lapsed": _l("confirmations lapsed"), "period": _l("period"), "campaigns": _l("campaigns counted"),
     "undecided": _l("members not yet decided"), "locked_at": _l("locked at"),
 }
 
