@@ -93,3 +93,32 @@ def test_average_needs_the_whole_history():
     from learning.study.grading import counted_after
     with pytest.raises(ValueError):
         counted_after("average", 50.0, 1, 70.0)
+
+
+def test_a_reflection_before_other_questions_leaves_them_counted():
+    """A reflection anywhere in the quiz (authors put it first too) skips only itself."""
+    quiz = [QUIZ[-1], *QUIZ[:-1]]
+    grade = grade_attempt(quiz, {"one": "b", "many": ["a", "b"], "tf": False, "short": "Hồ Chí Minh"})
+    assert (grade.score, grade.max_score, grade.percent) == (5.0, 5.0, 100.0)
+    assert grade.per_question == {"essay": None, "one": 2.0, "many": 1.0, "tf": 1.0, "short": 1.0}
+
+
+def test_the_percent_is_rounded_to_two_decimals_and_each_questions_points_are_kept():
+    quiz = [Q("one", "single", 1, CHOICES), Q("tf", "true_false", 2, {"answer": True})]
+    grade = grade_attempt(quiz, {"one": "b", "tf": False})  # 1 of 3 points
+    assert grade.percent == 33.33
+    assert grade.per_question == {"one": 1.0, "tf": 0.0}
+    two_of_three = grade_attempt(quiz, {"one": "a", "tf": True})
+    assert (two_of_three.score, two_of_three.percent) == (2.0, 66.67)
+
+
+def test_a_reflection_only_quiz_counts_nothing_under_any_rule():
+    """No automatically graded question: no percent, so no score counts, and
+    counting one attempt at a time agrees."""
+    from learning.study.grading import counted_after
+    percent = grade_attempt([QUIZ[-1]], {"essay": "Bài viết"}).percent
+    for rule in ("highest", "last", "first", "average"):
+        assert counted_percent(rule, [percent, percent]) is None, rule
+    for rule in ("highest", "last", "first"):
+        assert counted_after(rule, None, 0, percent) is None, rule
+        assert counted_after(rule, None, 1, percent) is None, rule

@@ -123,6 +123,14 @@ def test_reflection_data():
     assert build("reflection", min_words=["100"], max_words=["100"]) == ({"min_words": 100, "max_words": 100}, [])
 
 
+def test_reflection_word_limits_hold_at_their_bounds():
+    """0 and 5,000 words at least, 1 and 10,000 at most: each bound itself is accepted."""
+    assert build("reflection", min_words=["0"]) == ({"min_words": 0, "max_words": None}, [])
+    assert build("reflection", min_words=["5000"]) == ({"min_words": 5000, "max_words": None}, [])
+    assert build("reflection", max_words=["1"]) == ({"min_words": 0, "max_words": 1}, [])
+    assert build("reflection", max_words=["10000"]) == ({"min_words": 0, "max_words": 10000}, [])
+
+
 @pytest.mark.parametrize(("extras", "code"), [
     ({"min_words": ["5001"]}, "question.range"),
     ({"min_words": ["-1"]}, "question.value"),

@@ -111,3 +111,9 @@ def test_the_editor_form_reads_the_same_limit():
     assert views.MAX_SOURCE_CHARS == limits.MAX_SOURCE_CHARS
     [length] = [v for v in views.SourceForm.source.kwargs["validators"] if hasattr(v, "max")]
     assert length.max == limits.MAX_SOURCE_CHARS
+
+
+@pytest.mark.parametrize("count", [limits.MIN_CHOICES, limits.MAX_CHOICES])
+def test_a_question_may_have_exactly_the_fewest_or_the_most_choices(count):
+    choices = "".join(f"- [{'x' if i == 0 else ' '}] Phương án {i}\n" for i in range(count))
+    assert problems(with_question(f"### Câu 2. Q\n- Loại: Nhiều lựa chọn\n- Mã: q2\n{choices}")) == []

@@ -303,3 +303,25 @@ def test_inline_rendering_is_one_paragraph_without_block_syntax():
     assert render_inline("# không phải tiêu đề") == "# không phải tiêu đề"
     assert render_inline("- không phải danh sách") == "- không phải danh sách"
     assert render_inline("[r]: https://example.org") == "[r]: https://example.org"
+
+
+def test_the_smaller_headings_are_kept_with_their_ids():
+    source = '<h4 id="s-a">a</h4><h5 id="s-b">b</h5><h6 id="s-c">c</h6>'
+    assert sanitize_html(source) == source
+
+
+@pytest.mark.parametrize("attribute", ['onclick="alert(1)"', 'onmouseover="alert(1)"', 'style="color:red"',
+                                       'class="x"', 'id="s-x"', 'target="_top"'])
+def test_a_link_keeps_no_attribute_beyond_href_and_title(attribute):
+    link = only_element(sanitize_html(f'<a href="https://example.org" title="t" {attribute}>x</a>'), "a")
+    assert set(link.attrib) == {"href", "title", "rel"}
+
+
+@pytest.mark.parametrize("href", ["\\\\example.org/x", "/\\example.org", "\x01https://example.org",
+                                  " https://example.org", "ht\ttps://example.org", "&#x09;https://example.org"])
+def test_a_disguised_external_link_still_gets_its_rel(href):
+    """Browsers skip control characters and blanks before a URL's scheme and
+    read backslashes as slashes: such a link leaves the site too."""
+    html = sanitize_html(f'<a href="{href}">x</a>')
+    link = only_element(html, "a")
+    assert link.get("href") is not None and link.get("rel") == "noopener noreferrer", html
