@@ -889,3 +889,33 @@ def test_parse_yes_no(text, expected):
 
 def test_fold_spaces():
     assert fold_spaces(" a \t b\n c ") == "a b c"
+
+
+# -- bounds and forms the quiet regressions hide in --------------------------------
+
+def test_a_lesson_with_a_problem_yields_no_draft():
+    result = parse(edit(MINIMAL, "- Thời gian học: 20", "- Thời gian học: 0"))
+    assert [p.code for p in result.problems] == ["minutes.range"]
+    assert result.draft is None
+
+
+def test_old_mac_line_ends_read_as_lines():
+    result = parse(MINIMAL.replace("\n", "\r"))
+    assert result.problems == []
+    assert result.draft.questions[0].line == line_of(MINIMAL, "### Câu 1.")
+
+
+def test_list_items_inside_a_code_fence_are_lesson_text_not_metadata_nor_choices():
+    fenced = "```\n- Loại văn bản: Nghị quyết\n- [x] Không phải phương án\n```\n\nHọc tập và làm theo."
+    result = parse(edit(MINIMAL, "Học tập và làm theo.", fenced))
+    assert result.problems == []
+    assert result.draft.kind == "directive"  # the fenced "Nghị quyết" is text, not the kind
+    assert "- [x] Không phải phương án" in result.draft.body_markdown
+    assert [len(q.data["choices"]) for q in result.draft.questions] == [2]
+
+
+def test_the_earliest_year_and_the_tag_limits_are_allowed_at_their_bounds():
+    assert parse(edit(MINIMAL, "15/05/2016", "01/01/1930")).problems == []
+    ten_tags = ", ".join(f"t{i}" for i in range(10))
+    assert parse(with_meta(f"- Từ khóa: {ten_tags}")).draft.tags == [f"t{i}" for i in range(10)]
+    assert parse(with_meta("- Từ khóa: " + "x" * 40)).draft.tags == ["x" * 40]
