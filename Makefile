@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench translations extract-messages browser-deps clean
+.PHONY: run test bench mutation translations extract-messages browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test: $(VENV)/.dev translations
 
 bench: $(VENV)/.dev translations
 	$(BIN)/python bench/run.py
+
+# Mutation testing of the pure modules with their unit tests (not in CI:
+# minutes per module). MODULES=learning/study/grading.py for some of them.
+mutation: $(VENV)/.dev translations
+	MODULES="$(MODULES)" $(BIN)/python tests/mutation.py
 
 # Re-extract the strings marked for translation into the catalogues.
 extract-messages: $(VENV)/.runtime

@@ -1,6 +1,8 @@
 """The evaluation's rules and arithmetic (learning.evaluation), pure: no
 database, no request."""
 import pytest
+from flask import Flask
+from flask_babel import Babel
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -127,3 +129,77 @@ def test_the_terms_are_a_registry_checked_at_import():
         code, label = "completion", "again"
     with pytest.raises(RegistryError):
         check_registry([*TERMS.values(), Twin()])
+
+
+# -- each bound and each message (mutation testing found them unchecked) -------------
+
+def _with(**parts):
+    definition = default_rules()
+    for key, values in parts.items():
+        definition[key] = {**definition[key], **values} if isinstance(values, dict) else values
+    return validate(definition)
+
+
+def test_every_bound_of_the_rules_is_accepted_and_one_past_it_refused():
+    assert _with(weights={"completion": 100, "on_time": 0, "quiz_score": 0, "reflections": 0})[1] == {}
+    assert "weights.completion" in _with(weights={"completion": 101})[1]
+    assert "weights.completion" in _with(weights={"completion": "12345"})[1]  # five digits, read as no number
+    assert _with(weights={"completion": "0040"})[0]["weights"]["completion"] == 40  # four digits are read
+    assert _with(bands={"completed": 0})[1] == {}
+    assert _with(bands={"excellent": 100})[1] == {}
+    assert "bands" in _with(bands={"good": 90})[1]  # a level needs more points than the one below, not as many
+    for quota in (0, 100):
+        assert _with(quota={"excellent_of_good": quota})[0]["quota"] == {"excellent_of_good": quota}
+    assert "quota.excellent_of_good" in _with(quota={"excellent_of_good": 101})[1]
+
+
+def test_parts_that_are_not_mappings_are_read_as_empty_not_crashed_on():
+    assert "weights" in _with(weights=[40, 20])[1]  # no weight at all: they do not add up to 100
+    assert "bands.excellent" in _with(bands=[90, 70, 50])[1]
+    rules, problems = _with(quota=["20"])
+    assert problems == {} and rules["quota"] == {}  # no quota
+
+
+def test_the_messages_name_what_is_wrong():
+    app = Flask(__name__)  # the messages are lazy strings, rendered in a request's language
+    Babel(app)
+    with app.test_request_context():
+        assert "charisma" in _with(weights={"charisma": 10})[1]["weights"]
+        assert "110" in _with(weights={"completion": 50})[1]["weights"]
+        assert str(TERMS["completion"].label) in _with(weights={"completion": -1})[1]["weights.completion"]
+        assert str(Level.GOOD.label) in _with(bands={"good": "bảy mươi"})[1]["bands.good"]
+        assert _with(bands={"good": 95})[1]["bands"]
+        assert _with(quota={"excellent_of_good": "hai mươi"})[1]["quota.excellent_of_good"]
+
+
+def test_a_term_without_a_code_or_a_label_is_refused_by_the_registry():
+    class Nameless(Term):
+        code, label = "", "không tên"
+
+    class Unlabelled(Term):
+        code, label = "unlabelled", ""
+    for term in (Nameless(), Unlabelled()):
+        with pytest.raises(RegistryError):
+            check_registry([term])
+    assert check_registry(TERMS.values()) == TERMS  # each code to its own term
+
+
+def test_only_weighted_terms_are_read_and_a_weight_of_one_counts():
+    result = evaluate(Evidence(assigned=2, completed=2, on_time=2, scored=2, score_sum=200.0), RULES)
+    assert result.left_out == ["reflections"]  # asked for none; attendance weighs nothing, so is not listed
+    rules, _ = _with(weights={"completion": 99, "on_time": 1, "quiz_score": 0, "reflections": 0})
+    parts = evaluate(Evidence(assigned=1, completed=1), rules).parts
+    assert [(p.term, p.weight) for p in parts] == [("completion", 99.0), ("on_time", 1.0)]
+
+
+def test_nothing_to_rate_by_lists_every_weighted_term_left_out():
+    assert evaluate(Evidence(), RULES).left_out == ["completion", "on_time", "quiz_score", "reflections"]
+
+
+def test_the_quota_counts_absent_levels_as_none_and_rounds_down_a_hundred():
+    check = quota_check({Level.GOOD: 10}, RULES)
+    assert (check.excellent, check.good, check.allowed) == (0, 10, 2)
+    assert (quota_check({}, RULES).excellent, quota_check({}, RULES).good) == (0, 0)
+    assert quota_check({Level.GOOD: 100}, RULES).allowed == 20
+    unlimited = quota_check({Level.EXCELLENT: 3, Level.GOOD: 5}, {"quota": {}})
+    assert (unlimited.excellent, unlimited.good, unlimited.allowed, unlimited.exceeded) == (3, 5, None, False)

@@ -122,3 +122,8 @@ def test_a_reflection_only_quiz_counts_nothing_under_any_rule():
     for rule in ("highest", "last", "first"):
         assert counted_after(rule, None, 0, percent) is None, rule
         assert counted_after(rule, None, 1, percent) is None, rule
+
+
+def test_an_average_is_rounded_to_two_decimals():
+    assert counted_percent("average", [100.0, 0.0, 0.0]) == 33.33
+    assert counted_percent("average", [66.67, 66.67, 0.0]) == 44.45  # 44.4466…
