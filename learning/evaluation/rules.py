@@ -197,7 +197,9 @@ def validate(definition: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, s
 
 def summary(rules: Mapping[str, Any]) -> str:
     """Validated rules in one line, as the audit log keeps them."""
-    weights = ", ".join(f"{TERMS[code].label} {weight}" for code, weight in rules["weights"].items() if weight)
+    # In the registry's order, whatever order the stored rules came back in.
+    weights = ", ".join(f"{term.label} {rules['weights'][code]}" for code, term in TERMS.items()
+                        if rules["weights"].get(code))
     bands = ", ".join(f"{level.label} ≥ {rules['bands'][level.value]}" for level in BANDED)
     quota = (rules.get("quota") or {}).get("excellent_of_good")
     parts = [weights, bands]

@@ -48,3 +48,18 @@ def test_long_names_are_shortened_on_the_chart_but_kept_whole_in_the_title():
     assert bar.full_label == name and bar.label.endswith("…") and len(bar.label) <= 44
     assert shorten("Chi bộ A") == "Chi bộ A"
     assert value_text(33.3) == "33.3%" and value_text(0.0) == "0%"
+
+
+def test_percent_of_one_and_of_more_than_all():
+    assert percent(0, 1) == 0.0 and percent(1, 1) == 100.0
+    assert percent(5, 4) == 100.0  # more done than expected (a late member added) is all of it
+
+
+def test_adding_figures_sums_every_count_and_nothing_is_ever_negative():
+    total = Figures(members=2, started=2, completed=1, on_time=1, awaiting=1, scored=1, score_sum=80.0)
+    total.add(Figures(members=1, started=1, completed=1, on_time=0, awaiting=2, scored=1, score_sum=60.0))
+    assert (total.members, total.started, total.completed, total.on_time, total.awaiting, total.scored,
+            total.score_sum) == (3, 3, 2, 1, 3, 2, 140.0)
+    assert total.not_started(1) == 0 and total.not_complete(1) == 1
+    assert Figures(members=1, started=1, completed=1).not_started(1) == 0  # all started: none left, not one
+    assert Figures(members=1, completed=1).not_complete(1) == 0

@@ -15,6 +15,7 @@ from learning.evaluation.rules import (
     Term,
     check_registry,
     default_rules,
+    summary,
     validate,
 )
 from learning.evaluation.scoring import evaluate, level_for, one_decimal, quota_check
@@ -203,3 +204,16 @@ def test_the_quota_counts_absent_levels_as_none_and_rounds_down_a_hundred():
     assert quota_check({Level.GOOD: 100}, RULES).allowed == 20
     unlimited = quota_check({Level.EXCELLENT: 3, Level.GOOD: 5}, {"quota": {}})
     assert (unlimited.excellent, unlimited.good, unlimited.allowed, unlimited.exceeded) == (3, 5, None, False)
+
+
+def test_the_audit_logs_summary_names_each_weighted_term_band_and_the_quota_in_order():
+    app = Flask(__name__)
+    Babel(app)
+    with app.test_request_context():
+        shuffled = {**RULES, "weights": dict(reversed(list(RULES["weights"].items())))}  # as JSONB may return it
+        text = summary(shuffled)
+        assert text == ("lessons completed 40, lessons completed on time 20, average quiz score 20, "
+                        "reflections passed 20; Completed tasks excellently ≥ 90, Completed tasks well ≥ 70, "
+                        "Completed tasks ≥ 50; excellent at most 20% of good")
+        assert "attendance" not in text  # a weight of 0 is not named
+        assert summary({**RULES, "quota": {}}).endswith("Completed tasks ≥ 50")
