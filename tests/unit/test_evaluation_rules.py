@@ -217,3 +217,19 @@ def test_the_audit_logs_summary_names_each_weighted_term_band_and_the_quota_in_o
                         "Completed tasks ≥ 50; excellent at most 20% of good")
         assert "attendance" not in text  # a weight of 0 is not named
         assert summary({**RULES, "quota": {}}).endswith("Completed tasks ≥ 50")
+
+
+def test_a_weight_typed_as_letters_or_thousands_of_digits_is_refused_not_crashed_on():
+    for typed in ("abc", "9" * 5000, "4O", "", " "):
+        assert "weights.completion" in _with(weights={"completion": typed})[1], typed
+
+
+def test_a_term_class_that_forgot_its_code_or_label_is_refused_by_the_registry():
+    class NoCode(Term):
+        label = "không mã"
+
+    class NoLabel(Term):
+        code = "no_label"
+    for term in (NoCode(), NoLabel()):
+        with pytest.raises(RegistryError):
+            check_registry([term])
