@@ -29,7 +29,7 @@ from learning.evaluation.access import may_manage_periods
 from learning.evaluation.models import LEVEL_COLUMNS, MemberResult, Period, UnitResult
 from learning.evaluation.rules import Level
 from learning.org.models import Unit, User
-from learning.org.scope import covers, refuse_own_record
+from learning.org.scope import refuse_own_record, reviews_unit
 from learning.org.units import OutOfScope
 
 MAX_REASON = 1000
@@ -53,19 +53,15 @@ def _level_and_reason(level: str, reason: str, suggested: str | None) -> tuple[s
     return level, reason or None
 
 
-def _covers(actor, unit: Unit) -> bool:
-    return bool(db.session.scalar(select(covers(actor, Unit.path)).where(Unit.id == unit.id)))
-
-
 def may_decide_member(actor, result: MemberResult, unit: Unit) -> bool:
-    return actor.id != result.user_id and _covers(actor, unit)
+    return actor.id != result.user_id and reviews_unit(actor, unit)
 
 
 def may_decide_unit(actor, unit: Unit) -> bool:
     """From the unit above: a reviewer covering the unit's parent, or an admin."""
     if is_admin(actor):
         return True
-    return unit.parent is not None and _covers(actor, unit.parent)
+    return unit.parent is not None and reviews_unit(actor, unit.parent)
 
 
 def _move_counts(period_id: int, path: str, before: str | None, after: str | None, undecided: int) -> None:
@@ -114,7 +110,7 @@ def confirm_unit_members(actor, period: Period, unit: Unit) -> int:
     """Confirm the suggestion of each of the unit's own members not yet
     decided (the actor's own record aside); how many were confirmed."""
     _require_open(period)
-    if not _covers(actor, unit):
+    if not reviews_unit(actor, unit):
         raise OutOfScope(_("This unit is not one of those you review."))
     pending = list(db.session.scalars(select(MemberResult).where(
         MemberResult.period_id == period.id, MemberResult.unit_id == unit.id, MemberResult.decided.is_(None),
