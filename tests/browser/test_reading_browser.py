@@ -36,13 +36,19 @@ def _hostile_lesson(tmp_path):
 
 
 def _back_to(page, url: str) -> None:
-    """Go back to the lesson; a navigation the click started may still be
-    under way and interrupt the first try."""
+    """Go back to the lesson. A navigation the click started may still be
+    under way and interrupt a try, more than once on a loaded machine: let
+    it settle, then try again."""
     from playwright.sync_api import Error as PlaywrightError
-    try:
-        page.goto(url)
-    except PlaywrightError:
-        page.goto(url)
+    for attempt in range(4):
+        try:
+            page.wait_for_load_state()
+            page.goto(url)
+            return
+        except PlaywrightError:
+            if attempt == 3:
+                raise
+            page.wait_for_timeout(200)
 
 
 def test_hostile_markdown_never_runs_script_in_chromium(live_server, phone, make_user, tmp_path):
