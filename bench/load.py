@@ -1,6 +1,11 @@
 """Load benchmark: saving answers and submitting attempts, against gunicorn
-and PostgreSQL on this machine, next to a trivial endpoint of the same app
-(GET /healthz) measured in the same run as the ceiling.
+and PostgreSQL on this machine, beside three yardsticks measured in the same
+run, each run through: the app's own trivial endpoint (GET /healthz); a bare
+Flask hello world (bench/bare/hello.py), what the hardware, gunicorn and Flask
+allow a request; and a bare Flask app doing one durable PostgreSQL insert per
+request (bench/bare/insert.py), what a request that writes must pay here. All
+three servers run on the same gunicorn settings (gunicorn.conf.py, WORKERS
+sync workers), one at a time under load.
 
 Simulated members are wrk connections (two wrk threads, so that the load
 generator leaves the CPU to the server); every acknowledgement names what it
@@ -36,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
+from bench.bare import insert as bare_insert  # noqa: E402
 from learning import create_app  # noqa: E402
 from learning.core import db, migrate  # noqa: E402
 from learning.lessons import publishing  # noqa: E402
@@ -50,7 +56,7 @@ MEMBERS = int(os.environ.get("MEMBERS", 200))
 SECONDS = int(os.environ.get("SECONDS", 10))
 RUNS = int(os.environ.get("RUNS", 3))
 WORKERS = int(os.environ.get("WORKERS", 4))
-WRK_THREADS = 2  # like the ceiling's usual measurement: wrk must leave the CPU to the server
+WRK_THREADS = 2  # as in the issue's measurements: wrk must leave the CPU to the server
 SUBMIT_LESSONS = int(os.environ.get("SUBMIT_LESSONS", 80))  # open attempts per member for the submit phases
 PASSWORD = "bench-password"
 SOURCE = ROOT / "content" / "68-nq-tw-2025.md"
@@ -58,7 +64,7 @@ LUA = Path(__file__).resolve().parent / "lua"
 
 
 PACE_MS = int(os.environ.get("PACE_MS", 1000))  # a paced member acts about once a second
-ONLY = os.environ.get("ONLY", "")  # e.g. ONLY=submit: the phases whose names contain it, and the ceiling
+ONLY = os.environ.get("ONLY", "")  # e.g. ONLY=submit: the phases whose names contain it, and the yardsticks
 
 
 @dataclass
@@ -66,6 +72,7 @@ class Phase:
     name: str
     script: str
     path: str
+    server: str = "app"  # or one of the bare apps: "hello", "insert"
     ids: str = "save.ids"
     pace_ms: int = 0  # 0: as fast as the server answers (saturation)
     every_run: bool = True  # False: the phase uses up what it works on
@@ -82,8 +89,13 @@ _half = (SUBMIT_LESSONS - WARMUP_ATTEMPTS) // 2
 SATURATED_SUBMITS = (WARMUP_ATTEMPTS, _half)
 PACED_SUBMITS = (WARMUP_ATTEMPTS + _half, SUBMIT_LESSONS - WARMUP_ATTEMPTS - _half)
 
+BARE_HELLO = "bare Flask hello world"
+BARE_INSERT = "bare Flask durable insert"
+HEALTHZ = "app's GET /healthz"
 PHASES = [
-    Phase("ceiling (GET /healthz)", "healthz.lua", "/healthz"),
+    Phase(BARE_HELLO, "healthz.lua", "/", server="hello"),
+    Phase(BARE_INSERT, "bare_insert.lua", "/", server="insert"),
+    Phase(HEALTHZ, "healthz.lua", "/healthz"),
     Phase("save an answer", "save.lua", "/"),
     Phase("submit an attempt", "submit.lua", "/", ids="submit.ids", every_run=False, attempts=SATURATED_SUBMITS),
     Phase("save, paced", "save", "/", pace_ms=PACE_MS),
@@ -127,31 +139,38 @@ def main() -> None:
     write_identities(work / "save.ids", identities, save_attempts, questions)
     write_identities(work / "submit.ids", identities, submit_attempts, questions)
 
-    port = free_port()
-    server = start_gunicorn(url, secret, port)
-    print(f"gunicorn {server.pid} on port {port}", flush=True)
+    bare_url = psycopg_url(url)
+    bare_insert.create_table(bare_url)
+    servers = {"app": start_gunicorn("app:app", {"DATABASE_URL": url, "SECRET_KEY": secret,
+                                                  "RATELIMIT_STORAGE_URI": "database://"}),
+               "hello": start_gunicorn("bench.bare.hello:app", {}),
+               "insert": start_gunicorn("bench.bare.insert:app", {"BARE_DATABASE_URL": bare_url})}
+    print("gunicorn: " + ", ".join(f"{name} on port {port}" for name, (_, port) in servers.items()), flush=True)
     try:
         for number, phase in enumerate(WARM_UP):
-            run_wrk(phase, port, work / phase.ids, work / f"acked-{phase.script.removesuffix('.lua')}-warm-{number}.txt")
+            run_wrk(phase, servers[phase.server][1], work / phase.ids,
+                    work / f"acked-{phase.script.removesuffix('.lua')}-warm-{number}.txt")
         time.sleep(3)
         results = {phase.name: [] for phase in PHASES}
         for run in range(RUNS):
             for number, phase in enumerate(PHASES):
-                if number and ONLY not in phase.name:
+                if phase.name not in YARDSTICKS and ONLY not in phase.name:
                     continue
                 if run and not phase.every_run:
                     continue  # each submission is graded once: a second run would only replay them
                 acked = work / f"acked-{phase.script.removesuffix('.lua')}-{number}-{run}.txt"
                 runner = run_paced if phase.pace_ms else run_wrk
-                outcome = runner(phase, port, work / phase.ids, acked)
+                outcome = runner(phase, servers[phase.server][1], work / phase.ids, acked)
                 results[phase.name].append(outcome)
                 print(f"  run {run + 1}: {phase.name:26} {outcome['rps']:7.0f} req/s, p95 {outcome['p95']:.1f} ms",
                       flush=True)
                 time.sleep(3)  # let the server drain its queue before the next phase
         print_results(results)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(20)
+        for server, _port in servers.values():
+            server.send_signal(signal.SIGTERM)
+        for server, _port in servers.values():
+            server.wait(20)
     with app.app_context():
         check_acknowledged(work)
 
@@ -279,20 +298,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(url: str, secret: str, port: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret, "RATELIMIT_STORAGE_URI": "database://"}
+def start_gunicorn(app: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    """A gunicorn master serving `app` from the top level (so with the app's
+    gunicorn.conf.py), on WORKERS sync workers; (the process, its port)."""
+    port = free_port()
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-         "--backlog", "2048", "--log-level", "warning", "app:app"],
-        cwd=ROOT, env=env)
+         "--backlog", "2048", "--log-level", "warning", app],
+        cwd=ROOT, env={**os.environ, **env})
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return server
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz" if app == "app:app"
+                                   else f"http://127.0.0.1:{port}/", timeout=1)
+            return server, port
         except OSError:
             time.sleep(0.2)
     server.kill()
-    sys.exit("gunicorn did not start")
+    sys.exit(f"gunicorn did not start {app}")
+
+
+def psycopg_url(url: str) -> str:
+    """The SQLAlchemy URL as psycopg takes it (same database, same schema)."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 _seq_base = 0
@@ -397,26 +424,44 @@ def parse_wrk(output: str) -> dict:
     return {"rps": rps, "p50": p50, "p95": p95, "p99": p99, "errors": failures, "requests": requests}
 
 
+YARDSTICKS = (BARE_HELLO, BARE_INSERT, HEALTHZ)
+
+# The issue's targets (README, "Measured figures"): each endpoint's share of a
+# bare app's rate, measured in the same run.
+TARGETS = [(HEALTHZ, BARE_HELLO, 0.85), ("save an answer", BARE_INSERT, 0.75),
+           ("submit an attempt", BARE_INSERT, 0.40)]
+
+
 def print_results(results: dict[str, list[dict]]) -> None:
-    """Medians over runs. A phase's share of the ceiling is taken run by run,
-    against the ceiling measured just before it, then the median of those:
-    this machine's speed drifts between runs, and a ratio of neighbours
-    cancels most of the drift."""
-    ceilings = [r["rps"] for r in results[PHASES[0].name]]
+    """Medians over runs. A phase's share of a yardstick is taken run by run,
+    against the yardstick measured in the same run, then the median of
+    those: this machine's speed drifts between runs, and a ratio of
+    neighbours cancels most of the drift. (Submitting runs once: its shares
+    are of the first run's yardsticks.)"""
+    yardsticks = {name: [r["rps"] for r in results[name]] for name in YARDSTICKS}
     print(f"\n{MEMBERS} concurrent members, {WORKERS} gunicorn workers, {SECONDS}s per run, "
           f"median of {RUNS} runs (submit: 1 run, every submission graded once); "
           f"paced: each member sends one request, waits {PACE_MS} ms, and so on")
-    print(f"{'endpoint':26} {'req/s':>8} {'of ceiling':>10} {'range':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-          f"{'errors':>7}")
+    print(f"{'endpoint':26} {'req/s':>7} {'of hello':>9} {'of insert':>9} {'of healthz':>10} "
+          f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
+    shares: dict[tuple[str, str], float] = {}
     for name, runs in results.items():
         if not runs:
             continue
         med = {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50", "p95", "p99")}
-        shares = [r["rps"] / ceiling for r, ceiling in zip(runs, ceilings)]
-        spread = f"{min(shares):.0%}–{max(shares):.0%}" if len(shares) > 1 else ""
+        for yardstick in YARDSTICKS:
+            shares[name, yardstick] = statistics.median(
+                r["rps"] / base for r, base in zip(runs, yardsticks[yardstick]))
+        hello, insert_, healthz = (f"{shares[name, y]:.0%}" for y in YARDSTICKS)
         errors = sum(r["errors"] for r in runs)
-        print(f"{name:26} {med['rps']:8.0f} {statistics.median(shares):10.0%} {spread:>9} {med['p50']:8.1f} "
-              f"{med['p95']:8.1f} {med['p99']:8.1f} {errors:7d}")
+        print(f"{name:26} {med['rps']:7.0f} {hello:>9} {insert_:>9} {healthz:>10} "
+              f"{med['p50']:7.1f} {med['p95']:7.1f} {med['p99']:7.1f} {errors:6d}")
+    print("\ntargets (share of a bare app, same run):")
+    for name, yardstick, target in TARGETS:
+        if (name, yardstick) in shares:
+            share = shares[name, yardstick]
+            print(f"  {name:26} {share:5.0%} of the {yardstick}, target {target:.0%}: "
+                  f"{'met' if share >= target else 'NOT MET'}")
 
 
 # -- checking ------------------------------------------------------------------

@@ -13,7 +13,7 @@ from learning.core import (
     ratelimit,  # registers the database:// storage and its table
 )
 from learning.core.config import PROJECT_ROOT, load_config
-from learning.core.extensions import babel, csrf, limiter, login_manager
+from learning.core.extensions import babel, init_csrf, init_limiter, login_manager
 from learning.jobs import queue as jobs_queue
 
 
@@ -21,7 +21,8 @@ def create_app(config: dict | None = None) -> Flask:
     """config → db → login → CSRF → i18n and the authoring translator → rate
     limits → security → blueprints → template globals → error pages → the
     request lifecycle → CLI."""
-    app = Flask(
+    from learning.core.lifecycle import StudyApp
+    app = StudyApp(
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -32,14 +33,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     _init_login(app)
-    csrf.init_app(app)
+    init_csrf(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     i18n.init_app(app)
     ratelimit.init_app(app)
     jobs_queue.init_app(app)
     _install_translator()
-    limiter.init_app(app)
+    init_limiter(app)
 
     from learning.core import assets, errors, lifecycle, security
     security.init_app(app)

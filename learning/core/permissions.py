@@ -23,14 +23,25 @@ class Role(LabelledEnum):
     ADMIN = "admin", _l("admin")
 
 
+def anyone(_user) -> bool:
+    """The predicate of policies that check no role."""
+    return True
+
+
 @dataclass(frozen=True)
 class Policy:
     name: str
     needs_sign_in: bool
-    allows: Callable[[Any], bool]
+    allows: Callable[[Any], bool] = anyone
     # The view's statements check the member themselves (owner_condition with
     # a session token): the request does not load the signed-in user at all.
     checked_by_statements: bool = False
+
+    @property
+    def checks_roles(self) -> bool:
+        """Whether the signed-in user must be loaded to be let in: a public
+        page loads nobody before its view runs (a template may, lazily)."""
+        return self.allows is not anyone
 
 
 def is_editor(user) -> bool:
@@ -51,8 +62,8 @@ def manages_campaigns(user) -> bool:
     return is_editor(user) or user.has_role(Role.REVIEWER)
 
 
-PUBLIC = Policy("public", needs_sign_in=False, allows=lambda user: True)
-SIGNED_IN = Policy("signed_in", needs_sign_in=True, allows=lambda user: True)
+PUBLIC = Policy("public", needs_sign_in=False)
+SIGNED_IN = Policy("signed_in", needs_sign_in=True)
 EDITORS = Policy("editors", needs_sign_in=True, allows=is_editor)
 ADMINS = Policy("admins", needs_sign_in=True, allows=is_admin)
 # Reviewers' pages: the route admits any reviewer; each object is then checked
@@ -62,7 +73,7 @@ CAMPAIGN_MANAGERS = Policy("campaign_managers", needs_sign_in=True, allows=manag
 # Saving an answer and submitting, the hottest routes: a member's session
 # reaches the view unverified, and each statement admits only the owner of the
 # attempt with a live session (owner_condition), so no query loads the user.
-ATTEMPT_OWNER = Policy("attempt_owner", needs_sign_in=True, allows=lambda user: True, checked_by_statements=True)
+ATTEMPT_OWNER = Policy("attempt_owner", needs_sign_in=True, checked_by_statements=True)
 
 
 def requires(policy: Policy):

@@ -18,8 +18,9 @@ default, `database://`, keeps the counters in the app's own database
 One statement, on the app's autocommit pool: atomic on PostgreSQL (ON
 CONFLICT locks the row, and a waiting writer sees the committed count) and on
 SQLite (one writer at a time). Only the fixed-window strategy (the app's) is
-supported. Only routes with a limit reach the storage (sign-in): the
-limiter skips the others (extensions._route_without_limits).
+supported. Only routes with a limit reach the storage (sign-in,
+activation): their decorators check the limits, and the limiter has no
+request hooks (extensions.init_limiter).
 
 Expired rows are deleted by whichever process increments a counter, at most
 once a minute per process, so the table holds about a minute's keys.
