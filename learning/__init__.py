@@ -98,6 +98,11 @@ def _init_login(app: Flask) -> None:
     from flask_login.utils import _user_context_processor
     app.template_context_processors[None].remove(_user_context_processor)
     app.context_processor(lambda: {"current_user": current_user})
+    # Nobody signs in with "remember me" (login_user is never asked to: a
+    # session lasts 30 days instead), so Flask-Login's after-request hook,
+    # which looks into every session for a remember cookie to set or clear
+    # (and so marks every response "Vary: Cookie"), has nothing to do.
+    app.after_request_funcs[None].remove(login_manager._update_remember_cookie)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -119,9 +119,12 @@ def init_app(app: Flask) -> None:
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
     # Autocommit routes get connections of their own pool, set to autocommit
-    # once when opened rather than switched at every checkout.
+    # once when opened rather than switched at every checkout. Such a
+    # connection never holds a transaction, so the pool does not roll it
+    # back each time it comes back (a driver call per request for nothing).
     app.extensions["db_autocommit_engine"] = make_engine(
-        app.config["DATABASE_URL"], app.config.get("SQLALCHEMY_ECHO", False), isolation_level="AUTOCOMMIT")
+        app.config["DATABASE_URL"], app.config.get("SQLALCHEMY_ECHO", False), isolation_level="AUTOCOMMIT",
+        pool_reset_on_return=None)
     app.teardown_appcontext(_close_session)
 
 

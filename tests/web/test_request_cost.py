@@ -9,6 +9,7 @@ from flask import Response, session
 from sqlalchemy import event
 
 from learning.core import db
+from tests.conftest import PASSWORD, FormClient
 from learning.core.security import SECURITY_HEADERS, add_security_headers
 
 
@@ -129,6 +130,56 @@ def test_saving_an_answer_still_needs_the_csrf_token(client, make_user, login):
     wrong = client.post("/attempts/1/answers", json={"answers": []}, headers={"X-CSRFToken": "forged"})
     assert wrong.status_code == 400
     db.session.rollback()
+
+
+def test_signing_in_sets_the_session_cookie_and_no_remember_cookie(app, client, make_user):
+    """Flask-Login's remember-me hook is off (README): nobody is remembered
+    beyond the session, and signing out still ends it."""
+    user = make_user()
+    response = client.submit("/login", {"identifier": user.phone, "password": PASSWORD})
+    cookies = [value.split("=", 1)[0] for value in response.headers.getlist("Set-Cookie")]
+    assert cookies == [app.config["SESSION_COOKIE_NAME"]]
+    client.submit("/logout", token_from="/")
+    assert client.get("/").status_code == 302
+
+
+def _save(client, token, **kwargs):
+    """A save from the page's script (to an attempt that is nobody's: past
+    the CSRF check, the answer is a 404; refused by it, a 400)."""
+    return client.post("/attempts/999999/answers", json={"answers": []}, headers={"X-CSRFToken": token, **kwargs})
+
+
+def test_a_scripts_token_is_trusted_only_with_the_session_it_was_made_for(app, make_user, login):
+    first, second = FormClient(app.test_client()), FormClient(app.test_client())
+    login_as(first, make_user(name="Người Một"))
+    login_as(second, make_user(name="Người Hai"))
+    first_token, second_token = first.csrf_token("/"), second.csrf_token("/")
+    for _ in range(2):  # checked, then remembered
+        assert _save(first, first_token).status_code == 404
+        assert _save(second, second_token).status_code == 404
+    assert _save(first, second_token).status_code == 400  # both pairs remembered, but not crossed
+    assert _save(second, first_token).status_code == 400
+    assert _save(first, first_token + "x").status_code == 400
+
+
+def test_over_https_a_remembered_token_still_needs_the_sites_own_referrer(client, make_user, login):
+    login(make_user())
+    token = client.csrf_token("/")
+    assert _save(client, token).status_code == 404  # over plain HTTP: checked and remembered
+    https = {"base_url": "https://localhost"}
+    refused = client.post("/attempts/999999/answers", json={"answers": []}, **https,
+                          headers={"X-CSRFToken": token, "Referer": "https://evil.example/quiz"})
+    assert refused.status_code == 400
+    assert client.post("/attempts/999999/answers", json={"answers": []}, **https,
+                       headers={"X-CSRFToken": token}).status_code == 400  # no referrer at all
+    allowed = client.post("/attempts/999999/answers", json={"answers": []}, **https,
+                          headers={"X-CSRFToken": token, "Referer": "https://localhost/attempts/1"})
+    assert allowed.status_code == 404
+
+
+def login_as(client, user):
+    response = client.submit("/login", {"identifier": user.phone, "password": PASSWORD})
+    assert response.status_code == 302
 
 
 def _request():
