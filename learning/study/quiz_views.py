@@ -24,6 +24,7 @@ from learning.core.input import (
     unstorable_message,
 )
 from learning.core.permissions import ATTEMPT_OWNER, SIGNED_IN, requires
+from learning.core.responses import plain_json
 from learning.org.access import request_member, signed_out_or_not_found
 from learning.study import answers, attempts, errors, reflections, submission
 from learning.study.access import owns_attempt
@@ -87,8 +88,8 @@ def save_answers(attempt_id: int):
     left = attempts.seconds_until(receipt.deadline_at)
     # Each acknowledgement names the save it answers, so the phone (and anyone
     # checking) can tell exactly which answers are safe on the server.
-    return jsonify(attempt=attempt_id, saved=[{"key": a.key, "seq": a.seq} for a in receipt.saved],
-                   stale=[{"key": k, "seq": s} for k, s in receipt.stale.items()], seconds_left=left)
+    return plain_json({"attempt": attempt_id, "saved": [{"key": a.key, "seq": a.seq} for a in receipt.saved],
+                       "stale": [{"key": k, "seq": s} for k, s in receipt.stale.items()], "seconds_left": left})
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
