@@ -374,7 +374,7 @@ async def _paced(phase: Phase, port: int, ids: Path, acked: Path) -> dict:
             else:
                 first, count = phase.attempts
                 path = f"/attempts/{attempt_ids[first + (turn - 1) % count]}/submit"
-                body = ""
+                body = "{}"  # as the page sends it
             started = time.perf_counter()
             status, text = await _post(port, path, body, cookie, csrf)
             latencies.append((time.perf_counter() - started) * 1000)

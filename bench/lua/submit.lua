@@ -16,8 +16,10 @@ function request()
   local me = members[(turn - 1) % #members + 1]
   me.next = me.next + 1
   local attempt = me.attempts[first + (me.next - 1) % count + 1]
+  -- As the page's script sends it: JSON, confirming nothing.
   return wrk.format("POST", "/attempts/" .. attempt .. "/submit",
-    { ["Cookie"] = me.cookie, ["X-CSRFToken"] = me.csrf, ["Accept"] = "application/json" }, "")
+    { ["Cookie"] = me.cookie, ["X-CSRFToken"] = me.csrf, ["Content-Type"] = "application/json",
+      ["Accept"] = "application/json" }, "{}")
 end
 
 function response(status, headers, body)

@@ -31,9 +31,10 @@ def init_csrf(app: Flask) -> None:
       that session's token. With no time limit on tokens
       (WTF_CSRF_TIME_LIMIT = None) the check's outcome depends on nothing
       else, so the next request sending that pair is let through without
-      the signature check (a fifth of saving an answer). Only JSON requests
-      (no form field to prefer) and only pairs protect() has validated are
-      remembered; HTTPS's referrer check is still made every time.
+      the signature check (a fifth of saving an answer). Only requests
+      without a form body (no form field to prefer) and only pairs
+      protect() has validated are remembered; HTTPS's referrer check is
+      still made every time.
     """
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
@@ -55,10 +56,15 @@ def init_csrf(app: Flask) -> None:
             verified.add(pair)
 
 
+# The bodies werkzeug reads form fields from: Flask-WTF prefers a token there.
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def _scripts_token_pair(app: Flask) -> tuple[str, str] | None:
     """(the token a script sent in its header, the session's own), for a
-    JSON request: the token protect() itself would read there."""
-    if request.mimetype != "application/json":
+    request without a form body (JSON, or none): the token protect() itself
+    would read, since it looks at the headers when the form has none."""
+    if request.mimetype in _FORM_TYPES:
         return None
     own = session.get(app.config["WTF_CSRF_FIELD_NAME"])
     for header in app.config["WTF_CSRF_HEADERS"]:

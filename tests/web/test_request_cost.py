@@ -9,8 +9,8 @@ from flask import Response, session
 from sqlalchemy import event
 
 from learning.core import db
-from tests.conftest import PASSWORD, FormClient
 from learning.core.security import SECURITY_HEADERS, add_security_headers
+from tests.conftest import PASSWORD, FormClient
 
 
 @pytest.fixture
@@ -160,6 +160,16 @@ def test_a_scripts_token_is_trusted_only_with_the_session_it_was_made_for(app, m
     assert _save(first, second_token).status_code == 400  # both pairs remembered, but not crossed
     assert _save(second, first_token).status_code == 400
     assert _save(first, first_token + "x").status_code == 400
+
+
+def test_a_form_post_is_checked_by_its_own_field_whatever_was_remembered(client, make_user, login):
+    login(make_user())
+    token = client.csrf_token("/")
+    assert _save(client, token).status_code == 404  # the pair is remembered
+    forged = client.post("/attempts/999999/submit", data={"csrf_token": "forged"}, headers={"X-CSRFToken": token})
+    assert forged.status_code == 400  # Flask-WTF reads the form's field first, and so does the check
+    submitted = client.post("/attempts/999999/submit", headers={"X-CSRFToken": token})  # no body: the header
+    assert submitted.status_code == 404
 
 
 def test_over_https_a_remembered_token_still_needs_the_sites_own_referrer(client, make_user, login):
