@@ -1,4 +1,5 @@
 """Activation codes as text (learning/org/codes.py): made, read as typed, shown."""
+import hashlib
 import math
 import re
 import unicodedata
@@ -115,3 +116,59 @@ def test_what_no_keyboard_makes_of_a_code_is_still_refused():
                   "ÁBCDE23456FGH0", "ÇBCDE23456FGHJ", "ấ", "đ" * 16, "Á" * 200):
         assert codes.readings(typed) == [], typed
     assert len(codes.readings("ẦBẦBẦBẦ")) == codes.MAX_READINGS  # bounded, however many ways it could be read
+
+
+@pytest.mark.parametrize("typed", [
+    "\u0301BCDE23456FGHJK",  # a tone mark on nothing
+    "ÇBCDE23456FGHJK",  # a cedilla: no Vietnamese keyboard's
+    "Đ\u0301BCDE23456FGHJ",  # a tone on đ
+    "M\u0301BCDE23456FGHJ",  # a tone on a consonant
+    "Â\u0306BCDE23456FGHJ",  # a hat and a breve on one letter
+    "A\u0301\u0301BCDE23456FGHJ",  # two tones on one letter
+    "ĂBCDE23456FGHJK",  # ă is "aw" (or "a8"), never "w" alone: 16 keys
+])
+def test_a_mark_no_keyboard_puts_there_reads_as_no_code(typed):
+    assert codes.readings(typed) == []
+
+
+def test_a_mark_key_comes_after_plain_letters_only_and_at_most_three_late():
+    # Telex then VNI, marks right after their letter first; never after a digit
+    assert codes.readings("ÀB3CDE4567FGHJ") == ["AFB3CDE4567FGHJ", "A2B3CDE4567FGHJ",
+                                                "ABF3CDE4567FGHJ", "AB23CDE4567FGHJ"]
+    assert codes.readings("À3BCDE4567FGHJ") == ["AF3BCDE4567FGHJ", "A23BCDE4567FGHJ"]
+    found = codes.readings("ÀBCDE23456FGHJ")
+    assert "ABCDFE23456FGHJ" in found and "ABCDEF23456FGHJ" not in found  # three letters late; not four
+    assert "CDE23456FGHJANF" in codes.readings("CDE23456FGHJÀN")  # after the last letter too
+
+
+def test_a_code_with_many_marked_letters_typed_as_it_goes_reads_back():
+    for keyboard, code in (("telex", "AAEEAWUWAAEEAWK"), ("telex", "ASEFARYXAJESAFK"), ("telex", "DDDDDDDDDDDDDDK"),
+                           ("vni", "D9D9D9D9D9D9D9K")):
+        typed = typed_with(keyboard, code)
+        assert code in codes.readings(typed), typed
+
+
+def test_keys_pressed_in_another_order_read_back():
+    typed = typed_with("telex", "ASAASAASAASA234")  # "asa" gives "ấ" as "aas" does
+    assert typed == "ẤẤẤẤ234"
+    found = codes.readings(typed)
+    assert found[0] == "AASAASAASAAS234" and "ASAASAASAASA234" in found
+
+
+def test_marks_pressed_late_cost_one_per_letter_skipped_and_at_most_six_in_all():
+    assert "ANGHSENGHS23456" in codes.readings("ÁNGHÉNGH23456")  # 3 + 3
+    found = codes.readings("ÁNGHÉNGHÝN45")
+    assert "ANGHSENGHSYSN45" in found and "ANGHSENGHSYNS45" not in found  # 3 + 3 + 0, but not 3 + 3 + 1
+
+
+def test_the_search_stops_after_its_bound_of_steps(monkeypatch):
+    # A step is one letter placed. The first Telex reading of these 14 letters,
+    # each mark right after its letter, takes 15 steps (14 letters and the end);
+    # with a bound of 15 steps, nothing more is tried.
+    monkeypatch.setattr(codes, "_MAX_STEPS", 15)
+    assert codes.readings("ÀBCDE23456FGHJ") == ["AFBCDE23456FGHJ"]
+
+
+def test_typed_hash_tells_apart_different_texts_that_are_no_code():
+    assert codes.typed_hash("abc") != codes.typed_hash("xyz")
+    assert codes.typed_hash(None) == codes.typed_hash("") == hashlib.sha256(b"").hexdigest()

@@ -116,3 +116,58 @@ def test_inside_the_application_problems_are_in_vietnamese(app):
     assert kind.message.startswith("‘Loại văn bản: Thư ngỏ’ không phải loại văn bản hợp lệ")
     missing = next(p for p in problems if p.code == "meta.missing")
     assert missing.message.startswith("Thiếu mục ‘Số hiệu’")
+
+
+# -- what a registry error says: the kind at fault ------------------------------------
+
+def test_the_registry_gives_each_kind_by_its_code():
+    single, true_false = SingleChoice(), TrueFalse()
+    assert check_registry([single, true_false]) == {"single": single, "true_false": true_false}
+
+
+def test_a_kind_without_aliases_still_answers_to_its_code_and_label():
+    class Plain(QuestionKind):
+        code, label, english, template = "plain", "Tự do", "Free", "plain"
+    plain = Plain()
+    assert check_registry([plain]) == {"plain": plain}
+    twin = type("Twin", (Plain,), {"code": "twin", "label": "tự do"})()
+    with pytest.raises(RegistryError, match=r"^question kind Twin: alias 'tự do' is empty or also names Plain$"):
+        check_registry([plain, twin])
+
+
+@pytest.mark.parametrize("value", [None, 5, "   "])
+def test_a_name_that_is_not_text_is_refused_naming_the_kind(value):
+    broken = type("Broken", (TrueFalse,), {"label": value})()
+    with pytest.raises(RegistryError, match=r"^question kind Broken has no label$"):
+        check_registry([broken])
+
+
+def test_the_messages_name_both_kinds_at_fault():
+    with pytest.raises(RegistryError, match=r"^question kinds TrueFalse and TrueFalse share code 'true_false'$"):
+        check_registry([TrueFalse(), TrueFalse()])
+    copycat = type("Copycat", (TrueFalse,), {"code": "yes_no", "label": "Có không", "aliases": ("đúng/sai",)})()
+    with pytest.raises(RegistryError, match=r"^question kind Copycat: alias 'đúng/sai' is empty or also names TrueFalse$"):
+        check_registry([TrueFalse(), copycat])
+    blank = type("Blank", (TrueFalse,), {"code": "blank", "label": "Trống", "aliases": ("  ",)})()
+    with pytest.raises(RegistryError, match=r"^question kind Blank: alias '  ' is empty or also names Blank$"):
+        check_registry([blank])
+
+
+def test_a_property_name_means_the_same_keys_in_every_kind():
+    from learning.lessons.authoring.kinds.base import ANSWER, PropertySpec
+    from learning.lessons.authoring.kinds.short_text import ShortText
+
+    same = type("Same", (TrueFalse,), {"code": "same", "label": "Giống", "aliases": (), "properties": (ANSWER,)})()
+    assert set(check_registry([ShortText(), same])) == {"short_text", "same"}
+    other = PropertySpec("answer", ("Trả lời",))
+    odd = type("Odd", (TrueFalse,), {"code": "odd", "label": "Lạ", "aliases": (), "properties": (other,)})()
+    with pytest.raises(RegistryError, match=r"^question kind Odd: property 'answer' has other keys in another kind$"):
+        check_registry([ShortText(), odd])
+
+
+def test_a_kind_may_repeat_only_properties_it_takes():
+    repeater = type("Repeater", (TrueFalse,), {"repeatable": frozenset({"answer", "hint"})})()
+    with pytest.raises(RegistryError, match=r"^question kind Repeater repeats properties it does not take: \['hint'\]$"):
+        check_registry([repeater])
+    fine = type("Fine", (TrueFalse,), {"repeatable": frozenset({"answer"})})()
+    assert list(check_registry([fine])) == ["true_false"]

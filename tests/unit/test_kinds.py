@@ -257,11 +257,14 @@ def test_every_kind_has_its_three_templates():
     ("single", {"choices": ("[ ] Hai", "[x] Ba", "[ ] Bốn")}),
     ("multiple", {"choices": ("[x] Một", "[ ] Hai", "[x] Ba")}),
     ("true_false", {"answer": ["Sai"]}),
+    ("true_false", {"answer": ["Đúng"]}),
     ("short_text", {"answer": ["Nghị quyết 57"]}),
 ])
 def test_a_kinds_model_values_earn_full_credit(code, sources):
-    choices = sources.pop("choices", ())
-    data, problems = build(code, choices=choices, **sources)
+    # The parameters are shared by every run of the test (mutmut runs it many
+    # times in one process): read them, never pop from them.
+    extras = {name: values for name, values in sources.items() if name != "choices"}
+    data, problems = build(code, choices=sources.get("choices", ()), **extras)
     assert problems == []
     kind = KINDS[code]
     assert kind.grade(data, kind.read_response(data, kind.model_values(data))) == FULL
@@ -269,3 +272,82 @@ def test_a_kinds_model_values_earn_full_credit(code, sources):
 
 def test_a_reflection_has_no_model_answer():
     assert KINDS["reflection"].model_values({"min_words": 0, "max_words": 500}) == []
+
+
+# -- what a problem says -------------------------------------------------------------
+# Without a translator installed, a message is the English text with its values.
+
+def _messages(code: str, **kwargs) -> list[tuple[int, str]]:
+    source = QuestionSource(
+        line=10,
+        extras={name: [Entry(20 + i, key, value) for i, value in enumerate(values)]
+                for name, (key, values) in kwargs.pop("extras", {}).items()},
+        choices=[ChoiceEntry(30 + i, text[4:], correct=text.startswith("[x]")) for i, text in
+                 enumerate(kwargs.pop("choices", ()))],
+    )
+    return [(problem.line, problem.message) for problem in KINDS[code].build(source)[1]]
+
+
+def test_choice_messages_say_what_to_write():
+    assert _messages("single", choices=["[x] A"]) == [
+        (10, "Write 2 to 10 choices ‘- [ ] …’, with ‘- [x] …’ for the right ones (this question has 1)")]
+    assert _messages("multiple", choices=["[ ] A", "[ ] B"]) == [
+        (10, "No choice is marked correct: write [x] before the right choice")]
+    assert _messages("single", choices=["[x] Hà Nội", "[ ] Huế", "[ ] HÀ  NỘI"]) == [
+        (32, "Choice ‘HÀ  NỘI’ repeats the choice on line 30")]
+    assert _messages("single", choices=["[x] A", "[x] B", "[ ] C"]) == [
+        (31, "A ‘Một lựa chọn’ question has exactly one right choice, but ‘B’ is also marked [x]: "
+             "change it to [ ], or write ‘Loại: Nhiều lựa chọn’")]
+
+
+def test_answer_messages_say_what_to_write():
+    assert _messages("true_false") == [(10, "Add the answer: a line ‘- Đáp án: Đúng’ or ‘- Đáp án: Sai’")]
+    assert _messages("true_false", extras={"answer": ("Đáp án", ["Có"])}) == [
+        (20, "‘Đáp án: Có’: write Đúng or Sai")]
+    assert _messages("short_text") == [(10, "Add at least one accepted answer: a line ‘- Đáp án: …’ for each")]
+    assert _messages("short_text", extras={"answer": ("Đáp án", [f"a{i}" for i in range(21)])}) == [
+        (10, "This question lists 21 accepted answers; keep at most 20")]
+    assert _messages("short_text", extras={"answer": ("Đáp án", ["ngắn", "x" * 501])}) == [
+        (21, "This accepted answer is 501 characters long, but the answer box takes at most 500")]
+    assert _messages("short_text", extras={"answer": ("Đáp án", ["x"]),
+                                           "ignore_diacritics": ("Bỏ qua dấu", ["hơi hơi"])}) == [
+        (20, "‘Bỏ qua dấu: hơi hơi’: write có or không")]
+    assert _messages("reflection", extras={"min_words": ("Số từ tối thiểu", ["300"]),
+                                           "max_words": ("Số từ tối đa", ["299"])}) == [
+        (20, "‘Số từ tối đa: 299’: write a whole number from 300 to 10000")]
+
+
+def test_a_radio_form_answers_with_its_first_value():
+    data = {"choices": [{"key": "a", "correct": True}, {"key": "b", "correct": False}]}
+    assert KINDS["single"].read_response(data, ["b", "a"]) == "b"
+
+
+def test_no_value_submitted_is_no_response():
+    assert KINDS["short_text"].read_response({}, []) is None
+    assert KINDS["reflection"].read_response({}, []) is None
+    assert KINDS["true_false"].read_response({"answer": True}, []) is None
+    assert KINDS["true_false"].read_response({"answer": False}, ["true"]) is True
+
+
+@pytest.mark.parametrize(("data", "words", "problem"), [
+    ({"min_words": 3, "max_words": 5}, 3, None),
+    ({"min_words": 3, "max_words": 5}, 5, None),
+    ({"min_words": 3, "max_words": 5}, 2, "your reflection has 2 words; write 3–5 words."),
+    ({"min_words": 3, "max_words": 5}, 6, "your reflection has 6 words; write 3–5 words."),
+    ({"min_words": 3, "max_words": None}, 2, "your reflection has 2 words; write at least 3 words."),
+    ({"min_words": 0, "max_words": None}, 0, None),
+    ({"min_words": 0, "max_words": None}, 5000, None),
+])
+def test_a_reflection_outside_its_word_limits_cannot_be_submitted(data, words, problem):
+    response = " ".join(["chữ"] * words) or None
+    assert KINDS["reflection"].submission_problem(data, response) == problem
+
+
+def test_other_kinds_can_always_be_submitted():
+    for code in ("single", "multiple", "true_false", "short_text"):
+        assert KINDS[code].submission_problem({}, None) is None
+
+
+def test_a_true_false_response_reads_as_true_or_false():
+    assert KINDS["true_false"].response_text({"answer": False}, True) == "True"
+    assert KINDS["true_false"].response_text({"answer": True}, False) == "False"

@@ -117,3 +117,20 @@ def test_the_editor_form_reads_the_same_limit():
 def test_a_question_may_have_exactly_the_fewest_or_the_most_choices(count):
     choices = "".join(f"- [{'x' if i == 0 else ' '}] Phương án {i}\n" for i in range(count))
     assert problems(with_question(f"### Câu 2. Q\n- Loại: Nhiều lựa chọn\n- Mã: q2\n{choices}")) == []
+
+
+def test_the_line_past_the_limit_counts_every_line_before_it_and_none_after():
+    # A blank first line, and line ends right after the character past the limit.
+    source = "\n" + lesson_of_length(limits.MAX_SOURCE_CHARS) + "\n\nthêm\n"
+    assert source[limits.MAX_SOURCE_CHARS + 1] == "\n"
+    expected = source[:limits.MAX_SOURCE_CHARS + 1].count("\n") + 1
+    assert problems(source) == [(expected, "file.too_large")]
+
+
+def test_an_over_long_file_is_too_large_even_when_it_is_not_utf8():
+    data = lesson_of_length(limits.MAX_SOURCE_CHARS + 10).encode("utf-8") + b"\xff\xfe"
+    assert [code for _line, code in problems(data)] == ["file.too_large"]
+
+
+def test_a_character_no_database_stores_is_found_on_its_line_after_a_blank_first_line():
+    assert problems("\n# Bài\x00") == [(2, "file.unstorable")]

@@ -160,8 +160,10 @@ def one_problem(source: str, at: str, code: str) -> None:
 
 # -- a complete lesson -------------------------------------------------------
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def draft():
+    # Per test, not per module: mutmut maps each function of the parser to the
+    # tests that run it, and a module-wide fixture runs it for the first test only.
     result = parse(FULL_LESSON, filename="ignored-because-the-source-names-its-slug.md")
     assert result.problems == []
     assert result.ok
@@ -919,3 +921,353 @@ def test_the_earliest_year_and_the_tag_limits_are_allowed_at_their_bounds():
     ten_tags = ", ".join(f"t{i}" for i in range(10))
     assert parse(with_meta(f"- Từ khóa: {ten_tags}")).draft.tags == [f"t{i}" for i in range(10)]
     assert parse(with_meta("- Từ khóa: " + "x" * 40)).draft.tags == ["x" * 40]
+
+
+# -- what each problem says: the item as written and the bounds -------------------------------
+# Without a translator installed, a message is the English text with its values.
+
+def message_of(source: str) -> str:
+    [problem] = parse(source).problems
+    return problem.message
+
+
+@pytest.mark.parametrize(("item", "message"), [
+    ("- Thời gian học: nửa giờ", "‘Thời gian học: nửa giờ’: write a whole number from 1 to 600"),
+    ("- Thời gian học: 601 phút", "‘Thời gian học: 601 phút’: write a whole number from 1 to 600"),
+    ("- Cơ quan ban hành: X", "‘Cơ quan ban hành’ is 1 characters long; write 2 to 200"),
+    ("- Tóm tắt: " + "x" * 1001, "‘Tóm tắt’ is 1001 characters long; write 1 to 1000"),
+    ("- Loại văn bản: Thư ngỏ", "‘Loại văn bản: Thư ngỏ’ is not a known kind of document; write one of "
+                                + ", ".join(KIND_LABELS.values())),
+    ("- Ngày ban hành: 2016-05-15", "‘Ngày ban hành: 2016-05-15’: write the date as dd/mm/yyyy, e.g. 30/08/2025"),
+    ("- Ngày ban hành: 31/02/2016",
+     "‘Ngày ban hành: 31/02/2016’ is not a real date: check the day and the month (dd/mm/yyyy)"),
+    ("- Ngày ban hành: 15/05/1929", "‘Ngày ban hành: 15/05/1929’: the year must be 1930 or later"),
+    ("- Ngày ban hành: 02/06/2025", "‘Ngày ban hành: 02/06/2025’ is after today (01/06/2025): check the date"),
+    ("- Từ khóa: ngắn, " + "x" * 41, f"Keyword ‘{'x' * 41}’ is longer than 40 characters; shorten it"),
+    ("- Từ khóa: " + ", ".join(f"t{i}" for i in range(11)), "‘Từ khóa’ lists 11 keywords; keep at most 10"),
+    ("- Mã bài học: Chi_Thi", "‘Mã bài học: Chi_Thi’: use 2 to 80 lower-case letters, digits and hyphens, "
+                              "e.g. nghi-quyet-57"),
+])
+def test_a_metadata_message_names_the_item_the_value_and_the_bounds(item, message):
+    assert message_of(with_meta(item)) == message
+
+
+@pytest.mark.parametrize(("item", "message"), [
+    ("- Điểm đạt: 101", "‘Điểm đạt: 101’: write a whole number from 0 to 100"),
+    ("- Số lần làm: 21", "‘Số lần làm: 21’: write a whole number from 1 to 20, or ‘không giới hạn’"),
+    ("- Thời gian làm bài: nửa giờ",
+     "‘Thời gian làm bài: nửa giờ’: write a whole number from 1 to 300, or ‘không giới hạn’"),
+    ("- Xáo trộn câu hỏi: có lẽ", "‘Xáo trộn câu hỏi: có lẽ’: write có or không"),
+    ("- Lần được tính: tốt nhất", "‘Lần được tính: tốt nhất’: write one of cao nhất, lần cuối, lần đầu, trung bình"),
+])
+def test_a_setting_message_names_the_item_the_value_and_the_choices(item, message):
+    assert message_of(edit(MINIMAL, "## Câu hỏi kiểm tra\n", f"## Câu hỏi kiểm tra\n\n{item}\n")) == message
+
+
+def test_the_kind_mismatch_message_gives_both_type_codes():
+    source = edit(MINIMAL, "Số hiệu: 05-CT/TW", "Số hiệu: 57-NQ/TW")
+    assert message_of(source) == (
+        "Document number 57-NQ/TW has type NQ, but a Chỉ thị is numbered with CT, e.g. 05-CT/TW: "
+        "correct the number or ‘Loại văn bản’")
+
+
+def test_a_correction_is_offered_only_when_it_is_a_number_in_the_official_form():
+    message = message_of(edit(MINIMAL, "Số hiệu: 05-CT/TW", "Số hiệu: 05-ct/tw-x"))
+    assert message == "Document number 05-ct/tw-x is not in the official form, e.g. 57-NQ/TW"
+
+
+def test_length_bounds_are_allowed():
+    assert parse(with_meta("- Cơ quan ban hành: BT")).problems == []
+    assert parse(with_meta("- Cơ quan ban hành: " + "x" * 200)).problems == []
+    assert parse(with_meta("- Tóm tắt: x")).draft.summary == "x"
+    assert parse(with_meta("- Tóm tắt: " + "x" * 1000)).problems == []
+
+
+def test_a_lesson_id_made_from_a_long_filename_does_not_end_with_a_hyphen():
+    result = parse(MINIMAL, filename="a" * 79 + "-" + "b" * 20 + ".md")
+    assert result.problems == [] and result.draft.slug == "a" * 79
+
+
+def test_the_message_of_a_lesson_id_that_cannot_be_made_names_the_file():
+    assert message_of_file(MINIMAL, "x.md") == (
+        "Cannot make a lesson id from ‘x’: add a line ‘- Mã bài học: …’ (lower-case letters, digits and hyphens)")
+
+
+def message_of_file(source: str, filename: str) -> str:
+    [problem] = parse(source, filename).problems
+    return problem.message
+
+
+# -- what each problem of the Markdown front end says, and where ---------------------------------
+
+KINDS_WRITTEN = "Một lựa chọn, Nhiều lựa chọn, Đúng sai, Trả lời ngắn, Thu hoạch"
+META_KEYS = "Loại văn bản, Số hiệu, Cơ quan ban hành, Ngày ban hành, Tóm tắt, Thời gian học, Từ khóa, Mã bài học"
+TRUE_FALSE_2 = "### Câu 2. Q\n- Loại: Đúng sai\n- Mã: q2\n- Đáp án: Đúng"
+
+
+def _quiz_items(items: str) -> str:
+    return edit(MINIMAL, "## Câu hỏi kiểm tra\n", f"## Câu hỏi kiểm tra\n\n{items}\n")
+
+
+@pytest.mark.parametrize(("source", "at", "code", "message"), [
+    (edit(MINIMAL, "# Chỉ thị 05 về", "Chỉ thị 05 về"), "Chỉ thị 05 về", "title.missing",
+     "The file must start with the lesson title on a line ‘# Title’"),
+    (edit(MINIMAL, "# Chỉ thị 05 về học tập và làm theo tư tưởng Hồ Chí Minh", "#"), 1, "title.missing",
+     "The title line ‘#’ is empty: write the lesson title after ‘# ’"),
+    (edit(MINIMAL, "# Chỉ thị 05 về học tập và làm theo tư tưởng Hồ Chí Minh", "# …"), "# …", "title.placeholder",
+     "Write the lesson title in place of ‘…’: what the document is about, e.g. Đột phá phát triển khoa học, công nghệ"),
+    (edit(MINIMAL, "# Chỉ thị 05 về học tập và làm theo tư tưởng Hồ Chí Minh", "# " + "x" * 301), "# x",
+     "title.length", "The title is 301 characters long; keep it to 300"),
+    (edit(MINIMAL, "Học tập và làm theo.", "# Phần một\n\nHọc tập và làm theo."), "# Phần một", "heading.level1",
+     "Only the title may be a level-1 heading; write this one with ‘##’"),
+    (edit(MINIMAL, "- Số hiệu: 05-CT/TW\n", ""), "- Loại văn bản", "meta.missing",
+     "Missing ‘Số hiệu’: add a line ‘- Số hiệu: 57-NQ/TW’ to the list under the title"),
+    (edit(MINIMAL, "- Thời gian học: 20", "- Thời gian học: 20\n- học tập"), "- học tập", "meta.item_format",
+     "‘học tập’ is not a ‘Key: value’ item; write it like ‘- Loại văn bản: …’"),
+    (edit(MINIMAL, "- Thời gian học: 20", "- Thời gian học: 20\n- Màu sắc: đỏ"), "Màu sắc", "meta.unknown_key",
+     f"Unknown item ‘Màu sắc’; the items here are: {META_KEYS}"),
+    (edit(MINIMAL, "- Số hiệu: 05-CT/TW", "- Số hiệu:"), "- Số hiệu:", "meta.empty",
+     "‘Số hiệu’ has no value: write the document number as on the original, e.g. 57-NQ/TW"),
+    (edit(MINIMAL, "- Số hiệu: 05-CT/TW", "- Số hiệu: …"), "- Số hiệu:", "meta.placeholder",
+     "‘Số hiệu’ is still ‘…’: write the document number as on the original, e.g. 57-NQ/TW"),
+    (edit(MINIMAL, "- Thời gian học: 20", "- Thời gian học: 20\n- Số: 06-CT/TW"), "- Số: 06", "meta.duplicate",
+     "‘Số’ is already given on line 4; keep only one"),
+    (edit(MINIMAL, "## Nội dung chính\n\nHọc tập và làm theo.\n\n", ""), "## Câu hỏi kiểm tra", "body.empty",
+     "The lesson text is empty: write the summary between the list under the title and ‘## Câu hỏi kiểm tra’"),
+    (edit(MINIMAL, "Học tập và làm theo.", "…"), "…", "body.placeholder", "Write the lesson text here in place of ‘…’"),
+    (edit(MINIMAL, "## Nội dung chính", "## …"), "## …", "body.placeholder", "Write this heading in place of ‘…’"),
+    (MINIMAL[: MINIMAL.index("### Câu 1.")], "## Câu hỏi kiểm tra", "quiz.empty",
+     "The quiz has no question: add one heading ‘### Câu 1. …’ per question after this heading"),
+    (MINIMAL + "\n## Quiz\n", "## Quiz", "quiz.duplicate",
+     "A second ‘## Câu hỏi kiểm tra’ heading: a lesson has one quiz; remove this heading"),
+    (edit(MINIMAL, "- Mã: co-quan", "- Mã: co-quan\n\n#### Gợi ý"), "#### Gợi ý", "quiz.heading",
+     "‘#### Gợi ý’: in the quiz only questions have headings, written ‘### Câu 1. …’; "
+     "move this heading above ‘## Câu hỏi kiểm tra’"),
+    (edit(MINIMAL, "- Mã: co-quan", "- Mã: co-quan\n\n## Gợi ý"), "## Gợi ý", "quiz.heading",
+     "‘## Gợi ý’: in the quiz only questions have headings, written ‘### Câu 1. …’; "
+     "move this heading above ‘## Câu hỏi kiểm tra’"),
+    (edit(MINIMAL, "### Câu 1.", "Chúc các đồng chí làm bài tốt.\n\n### Câu 1."), "Chúc các", "quiz.text",
+     "‘Chúc các đồng chí làm bài tốt.’: between ‘## Câu hỏi kiểm tra’ and the first question only the settings "
+     "list ‘- Key: value’ may appear"),
+    (_quiz_items("- Điểm đạt:"), "- Điểm đạt:", "settings.empty", "‘Điểm đạt’ has no value: write it after the colon"),
+    (_quiz_items("- Điểm đạt: …"), "- Điểm đạt:", "settings.placeholder",
+     "‘Điểm đạt’ is still ‘…’: write its value in place of ‘…’"),
+    (_quiz_items("- Điểm đạt: 50\n- pass mark: 60"), "pass mark", "settings.duplicate",
+     "‘pass mark’ is already given on line 16; keep only one"),
+    (with_question("### Câu 2.\n- Loại: Đúng sai\n- Mã: q2\n- Đáp án: Đúng"), "### Câu 2.", "question.prompt",
+     "‘### Câu 2.’ has no question text: write the question after the number"),
+    (with_question(TRUE_FALSE_2 + "\n\n> Vì vậy.\n\nChữ lạc."), "Chữ lạc.", "question.text",
+     "‘Chữ lạc.’ is out of place: a question is its text, then the ‘- …’ list, then the explanation ‘> …’"),
+    (with_question(TRUE_FALSE_2 + "\n- [x] A\n- [ ] B"), "- [x] A", "question.choices_not_allowed",
+     "A ‘Đúng sai’ question has no choices: remove the ‘[ ]’/‘[x]’ lines or change ‘Loại’"),
+    (with_question("### Câu 2. …\n- Loại: Đúng sai\n- Mã: q2\n- Đáp án: Đúng"), "### Câu 2.", "question.placeholder",
+     "Write the question in place of ‘…’"),
+    (with_question("### Câu 2. Q\n\n…\n\n- Loại: Đúng sai\n- Mã: q2\n- Đáp án: Đúng"), "…", "question.placeholder",
+     "Write the question in place of ‘…’"),
+    (with_question(TRUE_FALSE_2 + "\n\n> Giải thích: …"), "> Giải thích", "question.placeholder",
+     "Write the explanation of the answer in place of ‘…’, or remove this line"),
+    (edit(MINIMAL, "- [ ] Quốc hội", "- [ ] …"), "- [ ] …", "question.placeholder", "Write this choice in place of ‘…’"),
+    (with_question(TRUE_FALSE_2 + "\n- ghi chú"), "- ghi chú", "question.item_format",
+     "‘ghi chú’ is neither a choice ‘[ ] …’ / ‘[x] …’ nor a property ‘Key: value’"),
+    (edit(MINIMAL, "- [ ] Quốc hội", "- [ ] Quốc hội\n- [x]"), 21, "question.choice_empty",
+     "This choice has no text: write it after ‘[x]’"),
+    (with_question("### Câu 2. Q\n- Mã: q2\n- Đáp án: Đúng"), "### Câu 2.", "question.kind_missing",
+     f"Add the question type: a line ‘- Loại: …’ with one of {KINDS_WRITTEN}"),
+    (with_question("### Câu 2. Q\n- Loại: Điền khuyết\n- Mã: q2\n- Đáp án: A\n- Đáp án: B"), "Điền khuyết",
+     "question.kind_unknown", f"‘Loại: Điền khuyết’ is not a question type; write one of {KINDS_WRITTEN}"),
+    (with_question(TRUE_FALSE_2 + "\n- Bỏ qua dấu: có"), "Bỏ qua dấu", "question.property_not_allowed",
+     "‘Bỏ qua dấu’ does not apply to a ‘Đúng sai’ question; remove this line"),
+    (with_question(TRUE_FALSE_2 + "\n- Điểm:"), "- Điểm:", "question.empty", "‘Điểm’ has no value: write it after the colon"),
+    (with_question(TRUE_FALSE_2 + "\n- Đáp án: Sai"), "- Đáp án: Sai", "question.duplicate",
+     "‘Đáp án’ is already given on line 25; keep only one"),
+    (with_question("### Câu 2. Q\n- Loại: Đúng sai\n- Đáp án: Đúng"), "### Câu 2.", "question.id_missing",
+     "Add the question's id: a line ‘- Mã: …’ with lower-case letters, digits and hyphens, e.g. muc-tieu-2030"),
+    (with_question("### Câu 2. Q\n- Loại: Đúng sai\n- Mã: co quan\n- Đáp án: Đúng"), "- Mã: co quan",
+     "question.id_format", "‘Mã: co quan’: use 1 to 40 lower-case letters, digits and hyphens, e.g. muc-tieu-2030"),
+    (with_question("### Câu 2. Q\n- Loại: Đúng sai\n- Mã: co-quan\n- Đáp án: Đúng"), 24,
+     "question.duplicate_id", "Question id ‘co-quan’ is already used by the question on line 16; ids must be unique"),
+    (with_question(TRUE_FALSE_2 + "\n- Phần: Phần không có"), "- Phần:", "question.unknown_section",
+     "‘Phần: Phần không có’ matches no heading of the lesson text; copy the text of a ‘##’ heading"),
+])
+def test_each_problem_is_on_its_line_and_says_what_to_do(source, at, code, message):
+    line = at if isinstance(at, int) else line_of(source, at)
+    assert [(p.line, p.code, p.message) for p in parse(source).problems] == [(line, code, message)]
+
+
+def test_an_unclosed_fence_and_a_missing_quiz_say_what_to_do():
+    source = edit(MINIMAL, "Học tập và làm theo.", "```\nHọc tập và làm theo.")
+    assert [(p.line, p.message) for p in parse(source).problems] == [
+        (line_of(source, "```"), "This code block is never closed: add a line with the same fence (e.g. ```) after it"),
+        (source.count("\n"), "The quiz is missing: add a heading ‘## Câu hỏi kiểm tra’ after the lesson text, "
+                             "then the questions")]
+
+
+def test_a_blank_line_in_the_list_names_every_item_cut_off():
+    source = edit(edit(MINIMAL, "- Cơ quan ban hành:", "\n- Cơ quan ban hành:"), "- Tóm tắt:", "\n- Tóm tắt:")
+    assert [(p.line, p.code, p.message) for p in parse(source).problems] == [
+        (5, "meta.blank_line", "This blank line ends the list under the title, so the items below it (Cơ quan ban "
+                               "hành, Ngày ban hành, Tóm tắt, Thời gian học) were not read: remove the blank line")]
+
+
+def test_a_quiz_of_more_than_a_hundred_questions_says_which_is_one_too_many():
+    more = "".join(f"\n### Câu {n}. Q{n}\n- Loại: Đúng sai\n- Mã: q{n}\n- Đáp án: Đúng\n" for n in range(2, 102))
+    source = MINIMAL + more
+    assert [(p.line, p.code, p.message) for p in parse(source).problems] == [
+        (line_of(source, "### Câu 101."), "quiz.too_many",
+         "This is question 101, but a quiz has at most 100 questions: move the rest to another lesson")]
+
+
+# -- how lines are read --------------------------------------------------------------------------------
+
+def test_a_title_of_300_characters_is_allowed():
+    assert parse(edit(MINIMAL, "# Chỉ thị 05 về học tập và làm theo tư tưởng Hồ Chí Minh", "# " + "x" * 300)).problems == []
+
+
+@pytest.mark.parametrize("source", ["", "\n", "\n \n\n"])
+def test_an_empty_file_is_a_missing_title_and_no_crash(source):
+    assert [code for _line, code in problems(source)][:1] == ["title.missing"]
+
+
+def test_metadata_may_follow_the_title_and_the_text_the_metadata_without_a_blank_line():
+    source = MINIMAL.replace("Hồ Chí Minh\n\n- Loại", "Hồ Chí Minh\n- Loại").replace("20\n\n## Nội", "20\n## Nội")
+    result = parse(source)
+    assert result.problems == [] and result.draft.minutes == 20
+    assert result.draft.body_markdown == "## Nội dung chính\n\nHọc tập và làm theo."
+
+
+def test_without_a_title_line_the_metadata_is_still_read():
+    source = MINIMAL[MINIMAL.index("- Loại văn bản"):]
+    assert problems(source) == [(1, "title.missing")]
+
+
+def test_a_file_of_only_a_title_and_its_metadata():
+    source = MINIMAL[: MINIMAL.index("\n## Nội dung chính")]
+    last = source.count("\n")  # the file ends with its last line's end
+    assert problems(source) == [(last, "quiz.missing"), (last, "body.empty")]
+
+
+def test_a_lesson_text_that_opens_with_a_paragraph_has_no_metadata_list():
+    source = MINIMAL[: MINIMAL.index("- Loại văn bản")] + "Mở đầu.\n\n" + MINIMAL[MINIMAL.index("## Nội dung chính"):]
+    assert problems(source) == [(3, "meta.missing")] * 6
+
+
+def test_a_level_1_heading_right_under_the_title_is_reported():
+    source = edit(MINIMAL, "Hồ Chí Minh\n\n- Loại", "Hồ Chí Minh\n# Phụ đề\n\n- Loại")
+    assert ("heading.level1" in [code for line, code in problems(source) if line == 2])
+
+
+def test_an_empty_optional_item_does_not_end_the_list():
+    result = parse(edit(MINIMAL, "- Thời gian học: 20", "- Từ khóa:\n- Thời gian học: 20"))
+    assert result.problems == [] and result.draft.minutes == 20
+
+
+def test_a_value_may_hold_a_colon():
+    result = parse(edit(MINIMAL, "- Tóm tắt: Đẩy mạnh", "- Tóm tắt: Mục tiêu: đẩy mạnh"))
+    assert result.draft.summary.startswith("Mục tiêu: đẩy mạnh")
+
+
+def test_a_lesson_text_opening_with_a_plain_list_after_a_blank_line():
+    source = edit(MINIMAL, "## Nội dung chính", "- Một ý\n- Hai ý\n\n## Nội dung chính")
+    assert parse(source).problems == []
+
+
+def test_the_text_and_the_quiz_need_no_blank_line_between_them():
+    source = edit(MINIMAL, "Học tập và làm theo.\n\n## Câu hỏi kiểm tra\n\n### Câu 1.",
+                  "Học tập và làm theo.\n## Câu hỏi kiểm tra\n### Câu 1.")
+    result = parse(source)
+    assert result.problems == [] and [q.key for q in result.draft.questions] == ["co-quan"]
+
+
+def test_settings_right_above_the_first_question():
+    result = parse(edit(MINIMAL, "## Câu hỏi kiểm tra\n\n", "## Câu hỏi kiểm tra\n- Điểm đạt: 50\n"))
+    assert result.problems == [] and result.draft.settings.pass_mark == 50
+
+
+def test_a_setting_continues_on_the_next_line_unless_a_blank_line_comes_first():
+    result = parse(_quiz_items("- Điểm đạt: 50\n- Số lần làm: 3\n- Hiện đáp án: khi\nđạt"))
+    assert result.problems == [] and result.draft.settings.show_answers == "after_pass"
+    result = parse(_quiz_items("- Điểm đạt: 50\n- Số lần làm: 3\n- Hiện đáp án: khi\n\n  đạt"))
+    assert result.problems == [] and result.draft.settings.show_answers == "after_pass"
+    source = _quiz_items("- Điểm đạt: 50\n\nChúc làm bài tốt.")
+    assert problems(source) == [(line_of(source, "Chúc làm"), "quiz.text")]
+    source = edit(MINIMAL, "## Câu hỏi kiểm tra\n\n", "## Câu hỏi kiểm tra\nChúc làm bài tốt.\n")
+    assert problems(source) == [(line_of(source, "Chúc làm"), "quiz.text")]
+
+
+def test_a_level_1_heading_in_the_quiz_is_one_problem():
+    source = edit(MINIMAL, "- Mã: co-quan", "- Mã: co-quan\n\n# Phần phụ")
+    assert problems(source) == [(line_of(source, "# Phần phụ"), "heading.level1")]
+
+
+def test_a_question_item_continues_on_the_next_line():
+    result = parse(with_question("### Câu 2. Q\n- Loại: Trả lời ngắn\n- Mã: q2\n- Đáp án: Hà\nNội"))
+    assert result.problems == [] and result.draft.questions[1].data["answers"] == ["Hà Nội"]
+    result = parse(with_question("### Câu 2. Q\n- Loại: Trả lời ngắn\n- Mã: q2\n- Đáp án: Hà\n\n  Nội"))
+    assert result.problems == [] and result.draft.questions[1].data["answers"] == ["Hà Nội"]
+    source = with_question("### Câu 2. Q\n- Loại: Trả lời ngắn\n- Mã: q2\n- Đáp án: Hà\n\nNội")
+    assert problems(source) == [(source.count("\n"), "question.text")]  # "Nội", the last line
+
+
+def test_a_prompt_and_an_explanation_keep_their_paragraphs():
+    source = with_question("### Câu 2. Q\nĐoạn một.\n\n\nĐoạn hai.\n- Loại: Đúng sai\n- Mã: q2\n- Đáp án: Đúng\n\n"
+                           "> Giải thích: Xem phần Giải thích: thuật ngữ\nvà ví dụ.\n\n> Đoạn sau.")
+    question = parse(source).draft.questions[1]
+    assert question.prompt_html == "<p>Q</p><p>Đoạn một.</p>\n<p>Đoạn hai.</p>"
+    assert question.explanation_html == "<p>Xem phần Giải thích: thuật ngữ\nvà ví dụ.</p>\n<p>Đoạn sau.</p>"
+
+
+def test_an_explanation_continues_lazily_but_text_after_a_blank_line_is_out_of_place():
+    source = with_question(TRUE_FALSE_2 + "\n\n> Giải thích: Vì\nvậy.")
+    assert parse(source).draft.questions[1].explanation_html == "<p>Vì\nvậy.</p>"
+
+
+def test_a_question_with_only_its_heading_prompt():
+    assert parse(with_question(TRUE_FALSE_2)).draft.questions[1].prompt_html == "<p>Q</p>"
+
+
+def test_a_property_repeats_only_where_its_kind_allows():
+    source = with_question(TRUE_FALSE_2 + "\n- Đáp án: Sai")
+    assert [code for _line, code in problems(source)] == ["question.duplicate"]
+
+
+@pytest.mark.parametrize(("closing", "closed"), [("```", True), ("```  ", True), ("```\t", False), (" ```", False)])
+def test_a_fence_closes_only_with_the_same_fence_and_spaces(closing, closed):
+    source = edit(MINIMAL, "Học tập và làm theo.", f"```\nmã\n{closing}\n\nHọc tập và làm theo.")
+    assert ("fence.unclosed" not in [code for _line, code in problems(source)]) == closed
+
+
+# -- reading the source (authoring.source) ----------------------------------------------------------
+
+def test_a_character_no_database_stores_is_one_problem_on_its_line():
+    from learning.lessons.authoring.source import read_source
+    message = ("This line holds a character that cannot be stored (a NUL character or an invalid Unicode "
+               "character): remove it")
+    for source, line in ((MINIMAL.replace("Học tập và làm theo.", "Học tập\x00"), 12),
+                         ("# T\n\ud800", 2), (b"\xef\xbb\xbfa\x00b", 1)):
+        text, problem = read_source(source)
+        assert text is None and (problem.line, problem.code, problem.message) == (line, "file.unstorable", message)
+    result = parse(MINIMAL.replace("Học tập và làm theo.", "Học tập\x00"))
+    assert [(p.line, p.code) for p in result.problems] == [(12, "file.unstorable")] and result.draft is None
+
+
+def test_a_non_utf8_file_says_how_to_save_it():
+    from learning.lessons.authoring.source import read_source
+    text, problem = read_source(b"\xef\xbb\xbf# T\n\nb\xe0i")
+    assert text is None and (problem.line, problem.code, problem.message) == (
+        3, "file.encoding", "The file is not UTF-8 text (first bad byte on this line): save it again as UTF-8")
+
+
+def test_a_source_reads_as_nfc_text_with_newline_line_ends_and_no_bom():
+    from learning.lessons.authoring.source import normalised, read_source
+    assert read_source("\ufeffa\r\nb\rc\n") == ("a\nb\nc\n", None)
+    assert read_source("\ufeffa\r\nb".encode()) == ("a\nb", None)
+    assert read_source(unicodedata.normalize("NFD", "Hà Nội")) == ("Hà Nội", None)
+    assert normalised("\r\n\r") == "\n\n"
+
+
+def test_list_items_and_quotes_in_a_fenced_prompt_are_the_prompt_not_choices_nor_explanation():
+    source = with_question("### Câu 2. Q\n\n```\n- [x] Không phải phương án\n> Không phải giải thích\n```\n\n"
+                           "- Loại: Một lựa chọn\n- Mã: q2\n- [x] A\n- [ ] B")
+    question = parse(source).draft.questions[1]
+    assert [c["text"] for c in question.data["choices"]] == ["A", "B"] and question.explanation_html == ""
+    assert "- [x] Không phải phương án" in question.prompt_html

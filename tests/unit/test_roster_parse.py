@@ -231,3 +231,193 @@ def test_the_shipped_samples_read_without_problems():
     for name in ("roster-sample.csv", "roster-sample.xlsx"):
         table = read_table((docs / name).read_bytes(), name, TODAY)
         assert table.problems == [] and table.rows and all(not row.problems for row in table.rows), name
+
+
+# -- what a refusal says: the value as read, the field, the row ------------------------------
+
+@pytest.mark.parametrize("call, value, shown", [
+    (parse_date, "03/04/80", "03/04/80"), (parse_date, "April 3, 1980", "April 3, 1980"),
+    (parse_date, 29314, "29314"), (parse_date, "31/02/1980", "31/02/1980"), (parse_date, "01/01/1899", "01/01/1899"),
+    (parse_date, datetime(1980, 4, 3, 10, 30), "03/04/1980"),
+    (parse_phone, "0123", "0123"), (parse_card, "79A10001", "79A10001"), (parse_card, "12345", "12345"),
+    (parse.parse_gender, "khác", "khác"), (parse.parse_status, "đã chuyển", "đã chuyển"),
+    (parse.parse_name, "A" * 121, "A" * 121), (parse.parse_cell_code, "C" * 41, "C" * 41),
+])
+def test_a_refusal_shows_the_value_as_the_file_wrote_it(call, value, shown):
+    args = (value, TODAY) if call is parse_date else (value,)
+    with pytest.raises(Refused) as refused:
+        call(*args)
+    assert refused.value.value == shown and str(refused.value) == refused.value.code
+
+
+def test_a_refusal_without_a_value_shows_nothing_and_a_long_value_is_cut():
+    assert Refused("missing", None).value == "" and Refused("missing").value == ""
+    assert Refused("card_digits", 12.5).value == "12.5"
+    assert Refused("too_long", "x" * 500).value == "x" * parse.MAX_CELL
+
+
+def test_the_first_and_the_last_possible_days_are_taken():
+    assert parse_date("01/01/1900", TODAY) == date(1900, 1, 1)
+    assert parse_date("1900-01-01", TODAY) == date(1900, 1, 1)
+    assert parse_date("01/12/2026", TODAY) == TODAY
+
+
+def test_eleven_digits_are_a_mobile_only_after_84():
+    assert _code(parse_phone, "12912345678") == "phone_invalid"
+    assert _code(parse_phone, "00912345678") == "phone_invalid"
+
+
+def test_names_and_cell_codes_have_a_length_limit_in_characters():
+    assert parse.parse_name("A" * 120) == "A" * 120
+    assert _code(parse.parse_name, "A" * 121) == "too_long"
+    assert parse.parse_cell_code("C" * 40) == "C" * 40
+    assert _code(parse.parse_cell_code, "C" * 41) == "too_long"
+
+
+def test_a_cell_code_is_composed_unicode():
+    decomposed = unicodedata.normalize("NFD", "Chi bộ Hà Đông")
+    assert parse.parse_cell_code(decomposed) == "Chi bộ Hà Đông"
+    assert parse.parse_cell_code(" cb01 ") == "cb01"
+
+
+def test_a_problem_of_a_row_names_its_field_and_the_value_read():
+    [row] = _csv("Nguyễn Văn An,79A10001,03/04/80,Nam,CB01,0123,Chính thức,").rows
+    assert [problem.as_dict() for problem in row.problems] == [
+        {"code": "card_digits", "field": "party_card_number", "value": "79A10001", "other_row": None},
+        {"code": "date_ambiguous", "field": "birth_date", "value": "03/04/80", "other_row": None},
+        {"code": "phone_invalid", "field": "phone", "value": "0123", "other_row": None}]
+    # what the report shows of a refused row: its name, and its card as written
+    assert (row.name, row.card, row.card_number, row.cell_code, row.phone) == (
+        "Nguyễn Văn An", "79A10001", "", "CB01", "")
+
+
+def test_a_refused_row_still_shows_its_name_and_card_as_written():
+    [row] = _csv("  ,79010001,,,CB01,,?,").rows
+    assert (row.name, row.card, row.card_number) == ("", "79010001", "79010001")
+    [row] = _csv("Lê Văn Bình,,,,CB01,0912345678,?,").rows
+    assert (row.name, row.card, row.cell_code, row.phone) == ("Lê Văn Bình", "", "CB01", "0912345678")
+    [row] = _csv(f"{'B' * 130},{'9' * 30},,,CB01,,Chính thức,").rows
+    assert row.member is None and (row.name, row.card) == ("B" * 130, "9" * 30)
+
+
+def test_admission_on_the_founding_day_is_possible_the_day_before_is_not():
+    [row] = _csv("Nguyễn Văn An,79010001,,Nam,CB01,,Chính thức,03/02/1930").rows
+    assert row.problems == [] and row.member.admitted_on == parse.FOUNDING
+    [row] = _csv("Nguyễn Văn An,79010001,,Nam,CB01,,Chính thức,02/02/1930").rows
+    assert [p.as_dict() for p in row.problems] == [
+        {"code": "admitted_before_founding", "field": "admitted_on", "value": "02/02/1930", "other_row": None}]
+
+
+def test_admission_under_eighteen_names_the_day():
+    [row] = _csv("Nguyễn Văn An,79010001,03/04/1990,Nam,CB01,,Chính thức,02/04/2008").rows
+    assert [p.as_dict() for p in row.problems] == [
+        {"code": "admitted_under_18", "field": "admitted_on", "value": "02/04/2008", "other_row": None}]
+
+
+def test_someone_born_on_29_february_turns_eighteen_on_1_march():
+    [row] = _csv("Nguyễn Văn An,79010001,29/02/1988,Nam,CB01,,Chính thức,28/02/2006").rows
+    assert [p.code for p in row.problems] == ["admitted_under_18"]
+    [row] = _csv("Nguyễn Văn An,79010001,29/02/1988,Nam,CB01,,Chính thức,01/03/2006").rows
+    assert row.problems == [] and row.member.admitted_on == date(2006, 3, 1)
+
+
+def test_a_repeat_names_the_field_the_value_and_the_first_row():
+    table = _csv("A An,79010001,,,CB01,0912345678,Chính thức,", "B Bình,79 010 001,,,CB01,,Chính thức,",
+                 "C Chi,79010003,,,CB01,+84912345678,Chính thức,")
+    assert table.rows[1].problems == [parse.Problem("card_repeated", "party_card_number", "79010001", 2)]
+    assert table.rows[2].problems == [parse.Problem("phone_repeated", "phone", "0912345678", 2)]
+    assert table.rows[1].member is None and table.rows[2].member is None
+
+
+# -- the file as a whole ---------------------------------------------------------------------------
+
+def test_a_file_of_another_format_is_named_and_has_no_columns():
+    table = read_table(b"a,b\n", "Danh sach.docx", TODAY)
+    assert table.problems == [parse.Problem("file_format", value="Danh sach.docx")]
+    assert (table.rows, table.ignored_columns) == ([], [])
+
+
+def test_a_refused_file_has_no_columns_either():
+    table = read_table("Họ và tên\nA\n".encode(), "r.csv", TODAY)
+    assert (table.rows, table.ignored_columns) == ([], [])
+
+
+def test_utf16_without_a_bom_is_refused_as_not_utf8():
+    data = (HEADER_EN + "\nA An,79010001,,,CB01,,full,\n").encode("utf-16-le")
+    assert read_table(data, "r.csv", TODAY).problems == [parse.Problem("file_encoding")]
+    assert read_table(b"\xff\xfeA", "r.csv", TODAY).problems == [parse.Problem("file_encoding")]
+
+
+def test_a_csv_whose_quote_is_never_closed_is_unreadable():
+    rest = "\n".join(f"Người {n},{79000000 + n},CB01,dự bị" for n in range(6000))
+    data = ("Họ và tên,Số thẻ,Mã chi bộ,Trạng thái\n" + 'A,"79010001,CB01,dự bị\n' + rest).encode()
+    assert read_table(data, "r.csv", TODAY).problems == [parse.Problem("file_unreadable")]
+
+
+def test_the_delimiter_is_the_one_of_the_header_row():
+    notes = ",".join(["ghi chú"] * 20)
+    text = f"Họ và tên;Số thẻ;Mã chi bộ;Trạng thái;Ghi chú\nLê Thị Bình;79010002;CB01;dự bị;{notes}\n"
+    table = read_table(text.encode(), "r.csv", TODAY)
+    [row] = table.rows
+    assert row.problems == [] and row.member.cell_code == "CB01" and table.ignored_columns == ["Ghi chú"]
+
+
+def test_header_cells_may_end_with_a_colon_or_an_asterisk():
+    text = "Họ và tên*,Số thẻ đảng viên:,Mã chi bộ *,TRẠNG THÁI\nLê Thị Bình,79010002,CB01,dự bị\n"
+    [row] = read_table(text.encode(), "r.csv", TODAY).rows
+    assert row.problems == [] and row.member.full_name == "Lê Thị Bình"
+    assert read_table("*Họ và tên,Số thẻ,Mã chi bộ,Trạng thái\n".encode(), "r.csv", TODAY).problems[0].code == (
+        "file_missing_columns")
+
+
+def test_a_blank_header_cell_does_not_end_the_header():
+    text = "Họ và tên,,Số thẻ,,Mã chi bộ,Trạng thái\nLê Thị Bình,,79010002,,CB01,dự bị\n"
+    table = read_table(text.encode(), "r.csv", TODAY)
+    assert table.problems == [] and table.rows[0].member.party_card_number == "79010002"
+
+
+def test_a_column_twice_is_named_with_its_header():
+    table = read_table("Họ và tên,Số thẻ,Họ tên,Mã chi bộ,Trạng thái\n".encode(), "r.csv", TODAY)
+    assert table.problems == [parse.Problem("file_column_twice", "full_name", "Họ tên")]
+
+
+def test_a_row_shorter_than_the_header_leaves_the_rest_blank():
+    [row] = _csv("Nguyễn Văn An,79010001,03/04/1980,Nam,CB01,0912345678,Chính thức").rows
+    assert row.problems == [] and row.member.admitted_on is None and row.member.phone == "0912345678"
+
+
+def test_a_cell_over_the_limit_refuses_the_row_without_reading_it():
+    long_cell = "C" * (parse.MAX_CELL + 1)
+    [row] = _csv(f"Nguyễn Văn An,79010001,,,{long_cell},0123,Chính thức,").rows
+    assert (row.number, row.member, row.name) == (2, None, "Nguyễn Văn An")
+    assert row.problems == [parse.Problem("too_long", "cell_code", "C" * parse.MAX_CELL)]
+    # at the limit, the row is read: every problem is listed
+    [row] = _csv(f"Nguyễn Văn An,79010001,,,{'C' * parse.MAX_CELL},0123,Chính thức,").rows
+    assert [(p.field, p.code) for p in row.problems] == [("cell_code", "too_long"), ("phone", "phone_invalid")]
+
+
+def test_an_over_long_name_is_cut_in_the_report():
+    [row] = _csv(f"{'B' * 300},79010001,,,CB01,,Chính thức,").rows
+    assert row.name == "B" * parse.MAX_CELL and [(p.field, p.code) for p in row.problems] == [("full_name", "too_long")]
+
+
+def test_a_file_over_the_row_limit_is_refused_naming_the_limit(monkeypatch):
+    monkeypatch.setattr(parse, "MAX_ROWS", 2)
+    line = "A An,7901000{},,,CB01,,Chính thức,"
+    assert len(_csv(line.format(1), line.format(2)).rows) == 2
+    table = _csv(line.format(1), line.format(2), line.format(3))
+    assert table.problems == [parse.Problem("file_too_many_rows", value="2")] and table.rows == []
+
+
+def test_progress_is_told_every_thousand_rows():
+    lines = [f"Người {n},{79000000 + n},,,CB01,,Chính thức," for n in range(2500)]
+    told = []
+    data = ("\n".join([HEADER_VI, *lines]) + "\n").encode()
+    table = read_table(data, "roster.csv", TODAY, progress=told.append)
+    assert told == [1000, 2000] and len(table.rows) == 2500
+
+
+def test_formula_cells_are_read_by_their_value_never_their_formula():
+    data = _xlsx([["Họ và tên", "Số thẻ", "Mã chi bộ", "Trạng thái"], ['="Lê Thị Bình"', "79010002", "CB01", "dự bị"]])
+    [row] = read_table(data, "r.xlsx", TODAY).rows  # a file openpyxl wrote keeps no computed value
+    assert [(p.field, p.code) for p in row.problems] == [("full_name", "missing")]
