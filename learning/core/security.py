@@ -46,7 +46,7 @@ _HEADERS_BY_LOWER_NAME = [(name.lower(), name, value) for name, value in SECURIT
 
 
 class SecureWhenHttpsSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, with three changes:
+    """Flask's signed-cookie session, with four changes:
 
     - the cookie is marked Secure whenever the request came over HTTPS
       (directly or through a proxy that ProxyFix trusts), or when forced;
@@ -58,7 +58,8 @@ class SecureWhenHttpsSessionInterface(SecureCookieSessionInterface):
       the exact cookie string is remembered, and its age is still checked
       against the session's lifetime every time; a session holding anything
       but plain values (flashed messages are a list) is not remembered, so
-      no request can change what another one reads.
+      no request can change what another one reads;
+    - a session left as it came is saved (not saved) at once.
     """
 
     OPENED_LIMIT = 5_000  # cookies; about a kilobyte each
