@@ -7,12 +7,12 @@ from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 from flask_wtf.csrf import same_origin
 
+from learning.core.memo import Bounded
+
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-
-
 
 
 # Token pairs (sent, session's) already found valid, per worker; a guard on size.
@@ -39,7 +39,7 @@ def init_csrf(app: Flask) -> None:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
     methods = app.config["WTF_CSRF_METHODS"]
-    verified: set[tuple[str, str]] = set()
+    verified = Bounded(VERIFIED_TOKENS_LIMIT)  # (sent, session's) → True
 
     @app.before_request
     def check_csrf_token():
@@ -51,9 +51,7 @@ def init_csrf(app: Flask) -> None:
             return
         csrf.protect(apply_exemptions=True)  # raises CSRFError (a 400) when refused
         if pair is not None and g.get("csrf_valid"):
-            if len(verified) >= VERIFIED_TOKENS_LIMIT:
-                verified.clear()
-            verified.add(pair)
+            verified.keep(pair, True)
 
 
 # The bodies werkzeug reads form fields from: Flask-WTF prefers a token there.

@@ -19,6 +19,7 @@ import functools
 from flask import Flask, current_app
 
 from learning.core import db
+from learning.core.memo import Bounded
 
 
 class StudyApp(Flask):
@@ -28,14 +29,12 @@ class StudyApp(Flask):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._runnable: dict[object, object] = {}
+        self._runnable = Bounded(10_000)  # views and hooks: a few hundred; a guard, never reached
 
     def ensure_sync(self, func):
         runnable = self._runnable.get(func)
         if runnable is None:
-            if len(self._runnable) >= 10_000:  # views and hooks: a few hundred; a guard, never reached
-                self._runnable.clear()
-            runnable = self._runnable[func] = super().ensure_sync(func)
+            runnable = self._runnable.keep(func, super().ensure_sync(func))
         return runnable
 
 

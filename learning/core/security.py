@@ -10,6 +10,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from learning.core.input import INT32_MAX, InvalidInput, is_storable, unstorable_message
+from learning.core.memo import Bounded
 from learning.core.permissions import PUBLIC, Policy
 
 # Where Flask-Login keeps the signed-in user's id (our session token) in the
@@ -59,14 +60,15 @@ class SecureWhenHttpsSessionInterface(SecureCookieSessionInterface):
       against the session's lifetime every time; a session holding anything
       but plain values (flashed messages are a list) is not remembered, so
       no request can change what another one reads;
-    - a session left as it came is saved (not saved) at once.
+    - a session left as it came is not written back, and Flask's cookie
+      settings are not read for it.
     """
 
     OPENED_LIMIT = 5_000  # cookies; about a kilobyte each
 
     def __init__(self) -> None:
         self._serializers: dict[tuple, URLSafeTimedSerializer] = {}
-        self._opened: dict[str, tuple[dict, float]] = {}
+        self._opened: Bounded = Bounded(self.OPENED_LIMIT)  # cookie → (what it holds, when signed)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config.get("FORCE_SECURE_COOKIES")) or request.is_secure
@@ -96,9 +98,7 @@ class SecureWhenHttpsSessionInterface(SecureCookieSessionInterface):
         except BadSignature:
             return self.session_class()
         if all(type(value) in _PLAIN for value in data.values()):
-            if len(self._opened) >= self.OPENED_LIMIT:
-                self._opened.clear()
-            self._opened[cookie] = (data, signed_at.timestamp())
+            self._opened.keep(cookie, (data, signed_at.timestamp()))
         return self.session_class(data)
 
     def save_session(self, app: Flask, session, response) -> None:
